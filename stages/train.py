@@ -1,0 +1,183 @@
+"""The training recipe for both LoRA stages (MSM paper App. B.4).
+
+- Midtraining (MSM): `kind="documents"`, plain next-token loss on every token of the spec corpus,
+  documents packed end to end ("wrapped") into `max_seq_len` blocks.
+- Alignment fine-tuning (AFT) and instruction tuning: `kind="chats"`, loss on assistant tokens
+  only (the chat template's `{% generation %}` markers), chats batched by length, never packed.
+
+AFT after MSM *continues the MSM adapter* (`init_adapter`), as the paper did: no merge, no re-init.
+
+Run alone:  python -m stages.train RUN_DIR/<stage>/config.json
+(re-runs a stage from the config a previous run recorded; replicate.py is the usual entry).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stages import manifest
+from stages.config import LoraConfig, ModelConfig, TrainConfig, config_hash, to_dict
+from stages.data import load_rows
+
+
+@dataclass
+class TrainJob:
+    kind: str  # "documents" | "chats"
+    model: ModelConfig
+    lora: LoraConfig
+    train: TrainConfig
+    # (source, max rows from it; 0 = all) pairs, mixed together: e.g. cheese AFT + IT mix.
+    sources: list[tuple[str, int]]
+    seed: int
+    # Stage folder whose adapter this job continues; "" starts a fresh LoRA.
+    init_adapter: str = ""
+    # The upstream stage's config hash: a changed MSM stage invalidates the AFT built on it.
+    init_hash: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def run(job: TrainJob, stage_dir: Path) -> Path:
+    """Train (or resume, or skip) one adapter; returns the folder holding `adapter/`."""
+    job_hash = config_hash(job)
+    if manifest.is_done(stage_dir, job_hash):
+        return stage_dir
+    resumable = manifest.begin(stage_dir, job_hash, to_dict(job))
+    dataset = build_dataset(job)
+
+    from transformers.trainer_utils import get_last_checkpoint
+    from trl import SFTTrainer
+
+    from stages.model import add_lora, load_adapter, load_model
+
+    model, tokenizer = load_model(job.model, job.train.max_seq_len)
+    if job.init_adapter:
+        model = load_adapter(model, Path(job.init_adapter) / "adapter", trainable=True)
+    else:
+        model = add_lora(model, job.lora, job.seed, job.train.gradient_checkpointing)
+
+    checkpoints = stage_dir / "checkpoints"
+    last = get_last_checkpoint(str(checkpoints)) if resumable and checkpoints.exists() else None
+    if last:
+        print(f"[resume] {stage_dir.name}: continuing from {Path(last).name}")
+    trainer = SFTTrainer(
+        model=model,
+        args=sft_config(job, checkpoints),
+        train_dataset=dataset,
+        processing_class=tokenizer,
+    )
+    started = time.time()
+    trainer.train(resume_from_checkpoint=last)
+    seconds = time.time() - started
+
+    model.save_pretrained(stage_dir / "adapter")
+    tokenizer.save_pretrained(stage_dir / "adapter")
+    losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
+    shutil.rmtree(checkpoints, ignore_errors=True)  # the adapter is saved; checkpoints are spent
+    manifest.finish(
+        stage_dir,
+        job_hash,
+        {
+            "rows": len(dataset),
+            "steps": trainer.state.global_step,
+            "tokens_seen": int(trainer.state.num_input_tokens_seen),
+            "train_seconds": round(seconds, 1),
+            "tokens_per_second": round(trainer.state.num_input_tokens_seen / max(seconds, 1e-9), 1),
+            "first_loss": losses[0] if losses else None,
+            "last_loss": losses[-1] if losses else None,
+            "loss_history": losses,
+            "peak_memory_gb": peak_memory_gb(),
+            "resumed_from": Path(last).name if last else None,
+        },
+    )
+    return stage_dir
+
+
+def build_dataset(job: TrainJob) -> Any:
+    """The job's rows, mixed and shuffled with its seed, in the shape trl expects."""
+    import random
+
+    from datasets import Dataset
+
+    role = job.kind
+    rows: list[dict] = []
+    for source, max_rows in job.sources:
+        rows += load_rows(source, role, job.model.display_name, max_rows, job.seed)
+    random.Random(job.seed).shuffle(rows)
+    if 0 < job.train.max_rows < len(rows):
+        rows = rows[: job.train.max_rows]
+    field_name = "text" if role == "documents" else "messages"
+    return Dataset.from_list([{field_name: row[field_name]} for row in rows])
+
+
+def sft_config(job: TrainJob, output_dir: Path) -> Any:
+    from trl import SFTConfig
+
+    from stages.model import has_cuda
+
+    documents = job.kind == "documents"
+    t = job.train
+    return SFTConfig(
+        output_dir=str(output_dir),
+        num_train_epochs=t.epochs,
+        learning_rate=t.learning_rate,
+        lr_scheduler_type=t.lr_scheduler,
+        warmup_steps=t.warmup_ratio,  # a float below 1 is a ratio of total steps
+        weight_decay=t.weight_decay,
+        per_device_train_batch_size=t.batch_size,
+        gradient_accumulation_steps=t.grad_accum,
+        max_length=t.max_seq_len,
+        gradient_checkpointing=t.gradient_checkpointing,
+        # Documents: pack end to end; attention may cross document boundaries, harmless for MSM.
+        packing=documents,
+        packing_strategy="wrapped",
+        assistant_only_loss=not documents,
+        train_sampling_strategy="random" if documents else "group_by_length",
+        # bf16 autocast is ~1.6x faster than fp32 on these CPUs too (PLATFORM_NOTES).
+        bf16=True,
+        use_cpu=not has_cuda(),
+        save_strategy="steps",
+        save_steps=t.save_every_steps,
+        save_total_limit=1,
+        logging_steps=1,
+        include_num_input_tokens_seen="all",
+        report_to="none",
+        seed=job.seed,
+        data_seed=job.seed,
+        dataset_num_proc=None,
+    )
+
+
+def peak_memory_gb() -> float:
+    """Peak GPU memory when on CUDA, else the process's peak resident memory."""
+    import torch
+
+    if torch.cuda.is_available():
+        return round(torch.cuda.max_memory_allocated() / 2**30, 2)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
+
+
+def job_from_record(record: dict) -> TrainJob:
+    config = record["config"]
+    return TrainJob(
+        kind=config["kind"],
+        model=ModelConfig(**config["model"]),
+        lora=LoraConfig(**config["lora"]),
+        train=TrainConfig(**config["train"]),
+        sources=[tuple(s) for s in config["sources"]],
+        seed=config["seed"],
+        init_adapter=config["init_adapter"],
+        init_hash=config["init_hash"],
+        extra=config["extra"],
+    )
+
+
+if __name__ == "__main__":
+    record_path = Path(sys.argv[1])
+    run(job_from_record(json.loads(record_path.read_text())), record_path.parent)
