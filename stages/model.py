@@ -189,3 +189,57 @@ def _import_unsloth() -> Any | None:
     except (ImportError, NotImplementedError):
         return None
     return unsloth
+
+
+def generate(
+    model: Any,
+    tokenizer: Any,
+    family: str,
+    conversations: list[list[dict]],
+    max_new_tokens: int,
+    temperature: float = 0.0,
+    batch_size: int = 8,
+    seed: int = 0,
+    progress: Any = None,
+) -> list[str]:
+    """Complete each conversation with one assistant turn; greedy when temperature is 0.
+
+    Batches are formed from length-sorted prompts (less padding) with left padding, and the
+    answers are returned in input order. `progress(n)` is called after each batch.
+    """
+    tokenizer.padding_side = "left"
+    prompts = [
+        tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True)
+        for c in conversations
+    ]
+    order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
+    answers: list[str] = [""] * len(prompts)
+    stop_ids = end_of_turn_ids(tokenizer, family)
+    torch.manual_seed(seed)
+    was_training = model.training
+    model.eval()
+    for start in range(0, len(order), batch_size):
+        batch = [order[i] for i in range(start, min(start + batch_size, len(order)))]
+        encoded = tokenizer(
+            [prompts[i] for i in batch], return_tensors="pt", padding=True, add_special_tokens=False
+        ).to(model.device)
+        sampling = (
+            {"do_sample": True, "temperature": temperature}
+            if temperature > 0
+            else {"do_sample": False}
+        )
+        with torch.no_grad():
+            output = model.generate(
+                **encoded,
+                max_new_tokens=max_new_tokens,
+                eos_token_id=stop_ids,
+                pad_token_id=tokenizer.pad_token_id,
+                **sampling,
+            )
+        new_tokens = output[:, encoded["input_ids"].shape[1] :]
+        for index, tokens in zip(batch, new_tokens, strict=True):
+            answers[index] = tokenizer.decode(tokens, skip_special_tokens=True).strip()
+        if progress is not None:
+            progress(len(batch))
+    model.train(was_training)
+    return answers
