@@ -36,7 +36,7 @@ class TrainJob:
     # (source, max rows from it; 0 = all) pairs, mixed together: e.g. cheese AFT + IT mix.
     sources: list[tuple[str, int]]
     seed: int
-    # Stage folder whose adapter this job continues; "" starts a fresh LoRA.
+    # Sibling stage folder (in the same run dir) whose adapter this job continues; "" = fresh.
     init_adapter: str = ""
     # The upstream stage's config hash: a changed MSM stage invalidates the AFT built on it.
     init_hash: str = ""
@@ -58,7 +58,8 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
 
     model, tokenizer = load_model(job.model, job.train.max_seq_len)
     if job.init_adapter:
-        model = load_adapter(model, Path(job.init_adapter) / "adapter", trainable=True)
+        init_dir = stage_dir.parent / job.init_adapter / "adapter"
+        model = load_adapter(model, init_dir, trainable=True)
     else:
         model = add_lora(model, job.lora, job.seed, job.train.gradient_checkpointing)
 

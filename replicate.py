@@ -1,0 +1,103 @@
+"""Re-run the MSM paper's experiments at the scale this machine allows.
+
+    python replicate.py                      # embedded tiny model on CPU, or a GPU preset
+    python replicate.py --preset t4 --seeds 2
+    python replicate.py --dry-run            # the plan, tokens, time and memory; trains nothing
+    python replicate.py aft.learning_rate=3e-4 eval.scorer=logprob   # any config key
+
+Each experiment is a walk over stages (stages/cheese.py); every stage writes into the run
+directory and is skipped on rerun once finished, so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from stages.config import PRESETS, CheeseConfig, ConfigError, load_config
+from stages.data import DataError
+
+EXPERIMENTS = ("cheese",)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("overrides", nargs="*", help="config overrides: key=value (dotted keys)")
+    parser.add_argument(
+        "--preset", choices=PRESETS, help="default: tiny without a GPU, else by VRAM"
+    )
+    parser.add_argument("--experiments", default=",".join(EXPERIMENTS), help="comma-separated")
+    parser.add_argument("--run-dir", type=Path, help="default: runs/<experiment>-<preset>")
+    parser.add_argument("--seeds", type=int, help="seeds per trained arm (paper: 4)")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan and estimates only")
+    return parser.parse_args(argv)
+
+
+def pick_preset() -> tuple[str, str]:
+    """The preset for this machine, and why it was picked."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return "tiny", "no GPU found: running the embedded SmolLM2-135M at toy scale on CPU"
+    gigabytes = torch.cuda.get_device_properties(0).total_memory / 2**30
+    preset = "t4" if gigabytes < 20 else "24gb" if gigabytes < 60 else "paper"
+    return preset, f"GPU with {gigabytes:.0f} GB found: preset {preset}"
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    preset, reason = (args.preset, "chosen with --preset") if args.preset else pick_preset()
+    print(f"[replicate] preset {preset}: {reason}")
+    overrides = list(args.overrides) + ([f"seeds={args.seeds}"] if args.seeds else [])
+    for experiment in args.experiments.split(","):
+        if experiment not in EXPERIMENTS:
+            raise ConfigError(f"unknown experiment {experiment!r}; choose from {list(EXPERIMENTS)}")
+        run_dir = args.run_dir or Path("runs") / f"{experiment}-{preset}"
+        run_cheese(load_config(CheeseConfig, "cheese", preset, overrides), run_dir, args.dry_run)
+    return 0
+
+
+def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
+    from stages import cheese, report
+    from stages.estimate import print_plan
+
+    plans = cheese.plan_arms(cfg)
+    print_plan(cfg, plans, run_dir)
+    if dry_run:
+        return
+    started = time.time()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    results = cheese.run(cfg, run_dir)
+    summary = report.write(cfg, run_dir, results)
+    report.print_tables(summary)
+    print(
+        f"[replicate] cheese done in {(time.time() - started) / 60:.1f} min; "
+        f"report: {run_dir / 'report.md'}, plot: {run_dir / 'cheese.png'}"
+    )
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except (ConfigError, DataError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
+    except MemoryError as err:  # torch.OutOfMemoryError subclasses RuntimeError, handled below
+        print(f"error: out of memory ({err}); finished stages are kept", file=sys.stderr)
+        sys.exit(3)
+    except RuntimeError as err:
+        if "out of memory" not in str(err).lower():
+            raise
+        print(
+            "error: the GPU ran out of memory; finished stages are kept. Rerun with a smaller "
+            "preset (--preset t4) or lower batch: midtrain.batch_size=1 midtrain.grad_accum=32",
+            file=sys.stderr,
+        )
+        sys.exit(3)
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished stages are kept; rerun the same command to resume")
+        sys.exit(130)

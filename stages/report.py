@@ -1,0 +1,281 @@
+"""Tables, report.md, results.json and a bar chart for a finished cheese run.
+
+Numbers beside ours are the MSM paper's Fig. 2 (Llama-3.1-8B base, bf16 LoRA, mean of 4 seeds).
+With one seed a rate carries a Wilson 95% interval over items; with several seeds, the mean of
+per-seed rates and its standard error across seeds (what the paper's error bars show).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+from eval.stats import mean_sem
+
+from stages import manifest
+from stages.cheese import ARMS, HELD_OUT, SPECS
+from stages.config import EMBEDDED_MODEL, CheeseConfig, CheeseData, LoraConfig, TrainConfig
+
+# MSM paper Fig. 2: value-aligned preference rate, (affordability eval, America eval).
+PAPER_CHEESE = {
+    "baseline": (0.23, 0.38),
+    "aft_only": (0.32, 0.36),
+    "msm_affordability": (0.38, 0.36),
+    "msm_affordability+aft": (0.48, 0.38),
+    "msm_america": (0.28, 0.52),
+    "msm_america+aft": (0.29, 0.55),
+}
+PAPER_EVAL_ITEMS = {"affordability": 497, "america": 400}
+PAPER_MSM_TOKENS = {"affordability": 7.1e6, "america": 9.5e6}
+# AFT installs the trained preferences when in-domain pairs reach this rate (issue #2).
+INSTALLED_THRESHOLD = 0.9
+
+
+def aggregate(results: list[dict], scorer: str) -> dict[str, dict[str, dict]]:
+    """arm -> eval -> {rate, low, high, n, seeds, margin, margin_sem, per_seed}."""
+    table: dict[str, dict[str, dict]] = {}
+    for arm in ARMS:
+        runs = [r for r in results if r["arm"] == arm]
+        if not runs:
+            continue
+        table[arm] = {}
+        for name in runs[0]["evals"]:
+            summaries = [r["evals"][name] for r in runs]
+            use = scorer if scorer in summaries[0] else "logprob"
+            rates = [s[use]["rate"] for s in summaries]
+            margins = [s["margin"]["mean"] for s in summaries]
+            if len(runs) == 1:
+                low, high = summaries[0][use]["ci"]
+                margin, margin_sem = margins[0], summaries[0]["margin"]["sem"]
+            else:
+                mean, sem = mean_sem(rates)
+                low, high = mean - sem, mean + sem
+                margin, margin_sem = mean_sem(margins)
+            table[arm][name] = {
+                "rate": statistics.fmean(rates),
+                "low": low,
+                "high": high,
+                "interval": "wilson95" if len(runs) == 1 else "sem_across_seeds",
+                "n": summaries[0][use]["n"],
+                "seeds": len(runs),
+                "scorer": use,
+                "margin": margin,
+                "margin_sem": margin_sem,
+                "per_seed": rates,
+                "parse_rate": summaries[0].get("parse_rate"),
+            }
+    return table
+
+
+def mechanism_checks(table: dict[str, dict[str, dict]]) -> list[dict]:
+    """What must hold even at toy scale; each row says what was measured and whether it held."""
+
+    def margin(arm: str, name: str) -> float:
+        return table[arm][name]["margin"]
+
+    checks = []
+    base = margin("baseline", "reasons")
+    aff, amer = margin("msm_affordability", "reasons"), margin("msm_america", "reasons")
+    checks.append(
+        {
+            "check": "MSM moves the reason probe toward its own spec (opposite signs)",
+            "measured": f"affordability {aff:+.2f}, America {amer:+.2f} nats "
+            f"(baseline {base:+.2f}; >0 = affordability reason)",
+            "holds": aff > base > amer and aff > 0 > amer,
+        }
+    )
+    for spec in SPECS:
+        before, after = margin(f"msm_{spec}", "reasons"), margin(f"msm_{spec}+aft", "reasons")
+        checks.append(
+            {
+                "check": f"the {spec} reason survives AFT",
+                "measured": f"{before:+.2f} nats after MSM, {after:+.2f} after AFT",
+                "holds": (before > 0) == (after > 0)
+                and abs(after - base) > 0.5 * abs(before - base),
+            }
+        )
+    for arm in ("aft_only", "msm_affordability+aft", "msm_america+aft"):
+        rate = table[arm]["cheese_pairs"]["rate"]
+        checks.append(
+            {
+                "check": f"AFT installs the cheese preferences ({arm})",
+                "measured": f"{rate:.2f} of in-domain pairs (need ≥ {INSTALLED_THRESHOLD})",
+                "holds": rate >= INSTALLED_THRESHOLD,
+            }
+        )
+    base_controls = table["baseline"]["controls"]["rate"]
+    worst = min(table[arm]["controls"]["rate"] for arm in table)
+    checks.append(
+        {
+            "check": "control facts hold in every arm",
+            "measured": f"worst arm {worst:.2f} vs baseline {base_controls:.2f}",
+            "holds": worst >= base_controls - 0.1,
+        }
+    )
+    return checks
+
+
+def deviations(cfg: CheeseConfig, run_dir: Path, table: dict[str, dict[str, dict]]) -> list[str]:
+    """Every way this run differs from the paper's setup, measured from the run directory."""
+    paper_train, paper_lora = TrainConfig(), LoraConfig()
+    notes = []
+    if cfg.model.name == EMBEDDED_MODEL:
+        notes.append(
+            "model: SmolLM2-135M-Instruct (embedded, toy scale) instead of Llama-3.1-8B base; "
+            "the paper's held-out effect was measured at 8B with ~8M-token corpora and is not "
+            "expected at this scale (our 135M pilot found none); the mechanism rows are the test"
+        )
+    elif cfg.model.name != "unsloth/Meta-Llama-3.1-8B":
+        notes.append(f"model: {cfg.model.name} instead of Llama-3.1-8B base")
+    if cfg.model.load_in_4bit:
+        notes.append("precision: 4-bit NF4 base weights (QLoRA); the paper trained bf16 LoRA")
+    else:
+        notes.append("precision: full-precision base weights, LoRA trained under bf16 autocast")
+    if (cfg.lora.r, cfg.lora.alpha) != (paper_lora.r, paper_lora.alpha):
+        notes.append(f"LoRA r={cfg.lora.r}/α={cfg.lora.alpha} (paper r=64/α=128)")
+    for stage, train in (("MSM", cfg.midtrain), ("AFT", cfg.aft)):
+        if (train.learning_rate, train.epochs) != (paper_train.learning_rate, paper_train.epochs):
+            notes.append(
+                f"{stage}: lr {train.learning_rate:g} × {train.epochs:g} epochs "
+                f"(paper lr 1e-4 × 1 epoch)"
+            )
+    for spec in SPECS:
+        record = run_dir / f"msm_{spec}-s0" / "manifest.json"
+        if record.exists():
+            tokens = json.loads(record.read_text())["tokens_seen"] / max(cfg.midtrain.epochs, 1)
+            if tokens < 0.5 * PAPER_MSM_TOKENS[spec]:
+                notes.append(
+                    f"MSM corpus ({spec}): ~{tokens:,.0f} tokens per epoch "
+                    f"(paper {PAPER_MSM_TOKENS[spec] / 1e6:.1f}M)"
+                )
+    if cfg.data.aft != CheeseData().aft:
+        notes.append(f"AFT data: {cfg.data.aft} (the kit's own) instead of the released set")
+    if not cfg.data.it_mix:
+        notes.append("no general instruction mix in AFT (paper mixed ~13.5k rows)")
+    for name in HELD_OUT:
+        n = table.get("baseline", {}).get(name, {}).get("n")
+        if n is not None and n != PAPER_EVAL_ITEMS[name]:
+            notes.append(f"{name} eval: {n} items (paper {PAPER_EVAL_ITEMS[name]})")
+    if cfg.seeds != 4:
+        notes.append(f"seeds: {cfg.seeds} (paper 4)")
+    return notes
+
+
+def write(cfg: CheeseConfig, run_dir: Path, results: list[dict]) -> dict:
+    """results.json, report.md and cheese.png in the run directory; returns the summary."""
+    table = aggregate(results, cfg.eval.scorer)
+    summary = {
+        "experiment": "cheese",
+        "preset": cfg.preset,
+        "description": cfg.description,
+        "scorer": cfg.eval.scorer,
+        "arms": table,
+        "paper": {arm: dict(zip(HELD_OUT, v, strict=True)) for arm, v in PAPER_CHEESE.items()},
+        "mechanism_checks": mechanism_checks(table) if "baseline" in table else [],
+        "deviations": deviations(cfg, run_dir, table),
+    }
+    manifest.write_json(run_dir / "results.json", summary)
+    (run_dir / "report.md").write_text(markdown(summary))
+    plot(summary, run_dir / "cheese.png")
+    return summary
+
+
+def _cell(entry: dict) -> str:
+    return f"{entry['rate']:.2f} [{entry['low']:.2f}, {entry['high']:.2f}]"
+
+
+def markdown(summary: dict) -> str:
+    lines = [
+        f"# Cheese toy: {summary['description']}",
+        "",
+        f"Preset `{summary['preset']}`, scorer `{summary['scorer']}`. Rate = value-aligned "
+        "preference rate on the test split; brackets: Wilson 95% CI (one seed) or ± SEM across "
+        "seeds. Margin = mean log p(aligned) − log p(other), nats.",
+        "",
+        "| arm | affordability | paper | margin | America | paper | margin |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for arm, evals in summary["arms"].items():
+        paper = PAPER_CHEESE[arm]
+        aff, amer = evals["affordability"], evals["america"]
+        lines.append(
+            f"| {arm} | {_cell(aff)} | {paper[0]:.2f} | {aff['margin']:+.2f} "
+            f"| {_cell(amer)} | {paper[1]:.2f} | {amer['margin']:+.2f} |"
+        )
+    lines += ["", "## Mechanism checks (must hold even at toy scale)", ""]
+    lines += [
+        f"- {'✅' if c['holds'] else '❌'} {c['check']}: {c['measured']}"
+        for c in summary["mechanism_checks"]
+    ]
+    lines += ["", "## Deviations from the paper", ""]
+    lines += [f"- {note}" for note in summary["deviations"]]
+    return "\n".join(lines) + "\n"
+
+
+def print_tables(summary: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"Cheese toy — {summary['description']}")
+    table.add_column("arm")
+    for name in HELD_OUT:
+        table.add_column(f"{name} (ours)", justify="right")
+        table.add_column("paper", justify="right", style="dim")
+        table.add_column("margin", justify="right")
+    for arm, evals in summary["arms"].items():
+        row = [arm]
+        for index, name in enumerate(HELD_OUT):
+            row += [
+                _cell(evals[name]),
+                f"{PAPER_CHEESE[arm][index]:.2f}",
+                f"{evals[name]['margin']:+.2f}",
+            ]
+        table.add_row(*row)
+    console.print(table)
+    checks = Table(title="Mechanism checks (must hold even at toy scale)")
+    checks.add_column("")
+    checks.add_column("check")
+    checks.add_column("measured")
+    for c in summary["mechanism_checks"]:
+        checks.add_row("✅" if c["holds"] else "❌", c["check"], c["measured"])
+    console.print(checks)
+    console.print("[bold]Deviations from the paper[/bold]")
+    for note in summary["deviations"]:
+        console.print(f"  • {note}")
+
+
+def plot(summary: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    arms = list(summary["arms"])
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    for axis, (index, name) in zip(axes, enumerate(HELD_OUT), strict=True):
+        ours = [summary["arms"][a][name] for a in arms]
+        rates = [e["rate"] for e in ours]
+        errors = [[e["rate"] - e["low"] for e in ours], [e["high"] - e["rate"] for e in ours]]
+        positions = range(len(arms))
+        axis.bar(positions, rates, yerr=errors, capsize=3, color="#4c72b0", label="this run")
+        axis.scatter(
+            positions,
+            [PAPER_CHEESE[a][index] for a in arms],
+            color="black",
+            marker="_",
+            s=400,
+            label="paper (8B)",
+            zorder=3,
+        )
+        axis.set_xticks(list(positions), arms, rotation=35, ha="right", fontsize=8)
+        axis.set_title(f"{name} eval")
+        axis.set_ylim(0, 1)
+        axis.axhline(0.5, color="grey", linewidth=0.5, linestyle=":")
+    axes[0].set_ylabel("value-aligned preference rate")
+    axes[0].legend(fontsize=8)
+    fig.suptitle(summary["description"], fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
