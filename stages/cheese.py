@@ -130,6 +130,8 @@ def eval_sources(cfg: CheeseConfig) -> dict[str, str]:
 
 def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir: Path) -> dict:
     """Score one arm on every eval set; results.json + items.jsonl in its stage folder."""
+    from rich.progress import Progress, TimeElapsedColumn
+
     from eval.cheese import load_items, score_items, summarize
     from stages.data import write_jsonl
     from stages.model import load_adapter, load_model
@@ -151,21 +153,28 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
     model, tokenizer = load_model(cfg.model)
     if adapter_dir is not None:
         model = load_adapter(model, adapter_dir / "adapter", trainable=False)
-    scorers = ("logprob",) if cfg.eval.scorer == "logprob" else ("logprob", "generate", "hybrid")
+    full = ("logprob",) if cfg.eval.scorer == "logprob" else ("logprob", "generate", "hybrid")
     results: dict = {"arm": plan.arm, "seed": plan.seed, "scorer": cfg.eval.scorer, "evals": {}}
-    for name, source in sources.items():
-        items = load_items(source, name, cfg.model.display_name, cfg.eval.max_items)
-        records = score_items(
-            model,
-            tokenizer,
-            cfg.model.chat_template,
-            items,
-            scorers if name in (*HELD_OUT, "cheese_pairs") else ("logprob",),
-            cfg.eval.batch_size,
-            cfg.eval.max_new_tokens,
-        )
-        write_jsonl(stage_dir / f"items-{name}.jsonl", records)
-        results["evals"][name] = summarize(records)
+    with Progress(*Progress.get_default_columns(), TimeElapsedColumn()) as bars:
+        for name, source in sources.items():
+            items = load_items(source, name, cfg.model.display_name, cfg.eval.max_items)
+            # Generation only where an option can be parsed from the answer.
+            scorers = full if name in (*HELD_OUT, "cheese_pairs") else ("logprob",)
+            orders = sum(len(item.orders) for item in items)
+            work = orders * (3 if "generate" in scorers else 2)
+            task = bars.add_task(f"{plan.eval_stage}: {name}", total=work)
+            records = score_items(
+                model,
+                tokenizer,
+                cfg.model.chat_template,
+                items,
+                scorers,
+                cfg.eval.batch_size,
+                cfg.eval.max_new_tokens,
+                progress=lambda n, task=task: bars.advance(task, n),
+            )
+            write_jsonl(stage_dir / f"items-{name}.jsonl", records)
+            results["evals"][name] = summarize(records)
     manifest.write_json(stage_dir / "results.json", results)
     manifest.finish(stage_dir, stage_hash, {"eval_seconds": round(time.time() - started, 1)})
     return results

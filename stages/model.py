@@ -84,6 +84,9 @@ def end_of_turn_ids(tokenizer: Any, family: str) -> list[int]:
 
 def load_model(cfg: ModelConfig, max_seq_len: int = 4096) -> tuple[Any, Any]:
     """Base model and tokenizer, ready for `add_lora` or `load_adapter`."""
+    import transformers
+
+    transformers.utils.logging.disable_progress_bar()  # "Loading weights" bars, once per stage
     path = resolve_model_path(cfg.name)
     cuda = has_cuda()
     unsloth = _import_unsloth() if (cuda and cfg.use_unsloth and cfg.load_in_4bit) else None

@@ -12,7 +12,6 @@ import statistics
 from pathlib import Path
 
 from eval.stats import mean_sem
-
 from stages import manifest
 from stages.cheese import ARMS, HELD_OUT, SPECS
 from stages.config import EMBEDDED_MODEL, CheeseConfig, CheeseData, LoraConfig, TrainConfig
@@ -217,7 +216,7 @@ def print_tables(summary: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(width=max(Console().width, 120))
     table = Table(title=f"Cheese toy — {summary['description']}")
     table.add_column("arm")
     for name in HELD_OUT:

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transformers.trainer_callback import ProgressCallback
+
 from stages import manifest
 from stages.config import LoraConfig, ModelConfig, TrainConfig, config_hash, to_dict
 from stages.data import load_rows
@@ -49,6 +51,9 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
     if manifest.is_done(stage_dir, job_hash):
         return stage_dir
     resumable = manifest.begin(stage_dir, job_hash, to_dict(job))
+    import datasets
+
+    datasets.disable_progress_bars()  # per-map bars; the training bar below is the one to watch
     dataset = build_dataset(job)
 
     from transformers.trainer_utils import get_last_checkpoint
@@ -73,6 +78,8 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
         train_dataset=dataset,
         processing_class=tokenizer,
     )
+    trainer.remove_callback(ProgressCallback)
+    trainer.add_callback(StageProgress(stage_dir.name))
     started = time.time()
     trainer.train(resume_from_checkpoint=last)
     seconds = time.time() - started
@@ -98,6 +105,24 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
         },
     )
     return stage_dir
+
+
+class StageProgress(ProgressCallback):
+    """The trainer's progress bar (steps, ETA) named after the stage, with the loss as a
+    postfix instead of a printed dict per logging step."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__()
+        self.stage = stage
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        super().on_train_begin(args, state, control, **kwargs)
+        if self.training_bar is not None:
+            self.training_bar.set_description(self.stage)
+
+    def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kwargs: Any) -> None:
+        if self.training_bar is not None and logs and "loss" in logs:
+            self.training_bar.set_postfix(loss=f"{float(logs['loss']):.3f}")
 
 
 def build_dataset(job: TrainJob) -> Any:
