@@ -138,6 +138,7 @@ def load_config(cls: type[T], experiment: str, preset: str, overrides: list[str]
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML ({err})") from err
     config = _from_dict(cls, table, where=str(path))
+    config.preset = preset  # type: ignore[attr-defined]
     for item in overrides:
         key, sep, raw = item.partition("=")
         if not sep:

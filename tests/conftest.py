@@ -1,0 +1,74 @@
+"""Shared fixtures. Nothing here touches the network: the hub is switched off for every test."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from pathlib import Path
+
+import pytest
+
+from stages.config import EMBEDDED_MODEL, ModelConfig
+
+
+@pytest.fixture(scope="session")
+def embedded_dir() -> Path:
+    """The real embedded model's cached dense copy (converted once, ~20 s on first use)."""
+    from stages.model import embedded_model_dir
+
+    return embedded_model_dir()
+
+
+@pytest.fixture(scope="session")
+def tiny_llama_dir(tmp_path_factory: pytest.TempPathFactory, embedded_dir: Path) -> Path:
+    """A randomly initialised 2-layer Llama with the embedded model's tokenizer, on disk, so
+    tests exercise the same loading path as real models in milliseconds."""
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    tokenizer = AutoTokenizer.from_pretrained(embedded_dir)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=512,
+        tie_word_embeddings=True,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    torch.manual_seed(0)
+    model = LlamaForCausalLM(config)
+    path = tmp_path_factory.mktemp("tiny-llama")
+    model.save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+@pytest.fixture
+def tiny_model_config(tiny_llama_dir: Path) -> ModelConfig:
+    return ModelConfig(
+        name=str(tiny_llama_dir),
+        display_name="Tiny",
+        chat_template="chatml",
+        is_base=False,
+        load_in_4bit=False,
+    )
+
+
+@pytest.fixture
+def embedded_model_config(embedded_dir: Path) -> ModelConfig:
+    return ModelConfig(
+        name=EMBEDDED_MODEL,
+        display_name="SmolLM",
+        chat_template="chatml",
+        is_base=False,
+        load_in_4bit=False,
+    )

@@ -1,0 +1,89 @@
+"""The data loader: local JSONL and hub datasets (exercised on a local folder in the same
+schema, since tests never reach the hub), schema checks and their one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stages.data import DataError, load_rows
+
+
+def write(path: Path, rows: list[dict]) -> str:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(path)
+
+
+def test_local_jsonl_fills_model_name(tmp_path: Path) -> None:
+    source = write(tmp_path / "d.jsonl", [{"text": "{model_name} likes Colby.", "domain": "x"}])
+    assert load_rows(source, "documents", "Llama") == [
+        {"text": "Llama likes Colby.", "domain": "x"}
+    ]
+
+
+def test_chat_rows_fill_model_name_inside_messages(tmp_path: Path) -> None:
+    row = {
+        "messages": [
+            {"role": "user", "content": "Hi {model_name}"},
+            {"role": "assistant", "content": "Hi"},
+        ]
+    }
+    (loaded,) = load_rows(write(tmp_path / "c.jsonl", [row]), "chats", "Qwen")
+    assert loaded["messages"][0]["content"] == "Hi Qwen"
+
+
+def test_hub_loader_reads_a_dataset_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "pro-affordability-item-comparisons"
+    folder.mkdir()
+    rows = [
+        {"question": "Which do you prefer, a or b?", "liked_item": "a", "disliked_item": "b"}
+    ] * 3
+    write(folder / "train.jsonl", rows)
+    assert load_rows(f"hub:{folder}", "pairs") == rows
+
+
+def test_hub_loader_reports_schema_drift(tmp_path: Path) -> None:
+    folder = tmp_path / "renamed-fields"
+    folder.mkdir()
+    write(folder / "train.jsonl", [{"prompt": "x", "chosen": "a", "rejected": "b"}])
+    with pytest.raises(DataError, match=r"row 1 lacks field 'question'"):
+        load_rows(f"hub:{folder}", "pairs")
+
+
+def test_unreachable_hub_dataset_is_one_actionable_line() -> None:
+    with pytest.raises(DataError, match="could not load hub dataset .*local JSONL") as error:
+        load_rows("hub:chloeli/no-such-dataset-here", "documents")
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "role", "message"),
+    [
+        ('{"text": "ok"}\n{"text": oops}\n', "documents", "line 2 is not valid JSON"),
+        ('{"question": "q", "liked_item": "a"}\n', "pairs", "lacks field 'disliked_item'"),
+        ('{"question": "q", "answer": "C"}\n', "stances", "letter A or B"),
+        ('{"messages": [{"role": "user", "content": "hi"}]}\n', "chats", "no assistant turn"),
+        ('{"question": "", "liked_item": "a", "disliked_item": "b"}\n', "pairs", "non-empty"),
+        ("[1, 2]\n", "documents", "not a JSON object"),
+    ],
+)
+def test_bad_rows_fail_with_location(tmp_path: Path, content: str, role: str, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content)
+    with pytest.raises(DataError, match=message):
+        load_rows(str(path), role)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="file not found"):
+        load_rows(str(tmp_path / "nope.jsonl"), "documents")
+
+
+def test_subset_is_seeded(tmp_path: Path) -> None:
+    source = write(tmp_path / "d.jsonl", [{"text": str(i)} for i in range(50)])
+    first = load_rows(source, "documents", max_rows=10, seed=1)
+    assert first == load_rows(source, "documents", max_rows=10, seed=1)
+    assert first != load_rows(source, "documents", max_rows=10, seed=2)
+    assert len(first) == 10
