@@ -58,7 +58,7 @@ def test_bad_overrides_fail_in_one_line(override: str, message: str) -> None:
 
 
 def test_unknown_preset_names_the_choices() -> None:
-    with pytest.raises(ConfigError, match="choose one of .*tiny"):
+    with pytest.raises(ConfigError, match=r"choose one of .*tiny"):
         load_config(CheeseConfig, "cheese", "h100-cluster")
 
 

@@ -53,7 +53,7 @@ def test_hub_loader_reports_schema_drift(tmp_path: Path) -> None:
 
 
 def test_unreachable_hub_dataset_is_one_actionable_line() -> None:
-    with pytest.raises(DataError, match="could not load hub dataset .*local JSONL") as error:
+    with pytest.raises(DataError, match=r"could not load hub dataset .*local JSONL") as error:
         load_rows("hub:chloeli/no-such-dataset-here", "documents")
     assert "\n" not in str(error.value)
 
