@@ -69,8 +69,11 @@ def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
     print_plan(cfg, plans, run_dir)
     if dry_run:
         return
+    from stages import manifest
+    from stages.config import to_dict
+
     started = time.time()
-    run_dir.mkdir(parents=True, exist_ok=True)
+    manifest.write_json(run_dir / "config.json", to_dict(cfg))  # what `python -m eval.cheese` reads
     results = cheese.run(cfg, run_dir)
     summary = report.write(cfg, run_dir, results)
     report.print_tables(summary)

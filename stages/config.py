@@ -137,7 +137,7 @@ def load_config(cls: type[T], experiment: str, preset: str, overrides: list[str]
         table = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML ({err})") from err
-    config = _from_dict(cls, table, where=str(path))
+    config = from_dict(cls, table, where=str(path))
     config.preset = preset  # type: ignore[attr-defined]
     for item in overrides:
         key, sep, raw = item.partition("=")
@@ -163,7 +163,8 @@ def _plain(obj: object) -> object:
     return obj
 
 
-def _from_dict(cls: type[T], table: dict, where: str) -> T:
+def from_dict(cls: type[T], table: dict, where: str = "config") -> T:
+    """Build `cls` from a (nested) dict, rejecting unknown keys and wrong types."""
     hints = typing.get_type_hints(cls)
     config = cls()
     for key, value in table.items():
@@ -172,7 +173,7 @@ def _from_dict(cls: type[T], table: dict, where: str) -> T:
         if dataclasses.is_dataclass(hints[key]):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [{key}] must be a table")
-            setattr(config, key, _from_dict(hints[key], value, f"{where} [{key}]"))
+            setattr(config, key, from_dict(hints[key], value, f"{where} [{key}]"))
         else:
             setattr(config, key, _coerce(value, hints[key], f"{where}: {key}"))
     return config

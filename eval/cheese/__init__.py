@@ -34,6 +34,10 @@ VERSION = "1.0.0"
 SCORERS = ("logprob", "generate", "hybrid")
 # Item kinds: how a file's rows become pairs and how answers are phrased and parsed.
 KINDS = ("affordability", "america", "reasons", "cheese_pairs", "controls")
+# A leading letter choice: "A", "(B) ...", "A.", "Option A, ..."; not the word "A" in "A lot".
+_LETTER = re.compile(
+    r"^\W*(?:(?:option|stance|answer)\s*:?\s*\(?([ab])\b|\(?([ab])(?:[).:,]|\s*$))"
+)
 _STANCE_LINES = re.compile(r"^(?P<stem>.*?)\nA\) (?P<a>.+)\nB\) (?P<b>.+?)\s*$", re.DOTALL)
 
 
@@ -121,9 +125,10 @@ def _core(option: str) -> str:
 def parse_choice(answer: str, order: Order) -> bool | None:
     """True/False when the answer names exactly one option (by letter or words), else None."""
     text = answer.lower()
-    letter = re.match(r"^\W*(?:option |stance |answer:? )?\(?([ab])\b(?!')", text)
+    letter = _LETTER.match(text)
+    chosen = letter and (letter.group(1) or letter.group(2))
     for marks, verdict in ((order.liked_marks, True), (order.other_marks, False)):
-        if letter and len(marks) == 2 and marks[0].lower() == letter.group(1):
+        if chosen and len(marks) == 2 and marks[0].lower() == chosen:
             return verdict
     liked = any(len(m) > 1 and m in text for m in order.liked_marks)
     other = any(len(m) > 1 and m in text for m in order.other_marks)
