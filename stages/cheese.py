@@ -132,6 +132,7 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
     """Score one arm on every eval set; results.json + items.jsonl in its stage folder."""
     from rich.progress import Progress, TimeElapsedColumn
 
+    from eval.cheese import VERSION as EVAL_VERSION
     from eval.cheese import load_items, score_items, summarize
     from stages.data import write_jsonl
     from stages.model import load_adapter, load_model
@@ -154,7 +155,13 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
     if adapter_dir is not None:
         model = load_adapter(model, adapter_dir / "adapter", trainable=False)
     full = ("logprob",) if cfg.eval.scorer == "logprob" else ("logprob", "generate", "hybrid")
-    results: dict = {"arm": plan.arm, "seed": plan.seed, "scorer": cfg.eval.scorer, "evals": {}}
+    results: dict = {
+        "arm": plan.arm,
+        "seed": plan.seed,
+        "scorer": cfg.eval.scorer,
+        "eval_version": EVAL_VERSION,
+        "evals": {},
+    }
     with Progress(*Progress.get_default_columns(), TimeElapsedColumn()) as bars:
         for name, source in sources.items():
             items = load_items(source, name, cfg.model.display_name, cfg.eval.max_items)
