@@ -65,6 +65,7 @@ def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
     from stages import cheese, report
     from stages.estimate import print_plan
 
+    cheese.check_inputs(cfg)
     plans = cheese.plan_arms(cfg)
     print_plan(cfg, plans, run_dir)
     if dry_run:

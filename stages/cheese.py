@@ -128,6 +128,22 @@ def eval_sources(cfg: CheeseConfig) -> dict[str, str]:
     }
 
 
+def check_inputs(cfg: CheeseConfig) -> None:
+    """Fail before any training on a missing or malformed local file (hub datasets are checked
+    when they load). Raises DataError with the file, row and field."""
+    from eval.cheese import load_items
+    from stages.data import is_hub, load_rows
+
+    training = [(cfg.data.msm_affordability, "documents"), (cfg.data.msm_america, "documents")]
+    training += [(cfg.data.aft, "chats"), (cfg.data.it_mix, "chats")]
+    for source, role in training:
+        if source and not is_hub(source):
+            load_rows(source, role)
+    for name, source in eval_sources(cfg).items():
+        if not is_hub(source):
+            load_items(source, name)
+
+
 def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir: Path) -> dict:
     """Score one arm on every eval set; results.json + items.jsonl in its stage folder."""
     from rich.progress import Progress, TimeElapsedColumn

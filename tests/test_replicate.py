@@ -1,0 +1,148 @@
+"""replicate.py as a user runs it: dry run, one-line errors, and (slow) the whole tiny run,
+killed with SIGKILL mid-training and resumed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+# Reduced data so the end-to-end run takes minutes: the same code path as the full preset.
+REDUCED = [
+    "midtrain.max_rows=24",
+    "midtrain.epochs=1",
+    "midtrain.save_every_steps=2",
+    "aft.max_rows=48",
+    "aft.epochs=1",
+    "eval.max_items=6",
+    "eval.max_new_tokens=8",
+]
+
+
+def replicate(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "replicate.py", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_dry_run_prints_the_plan_without_training(tmp_path) -> None:
+    result = replicate("--preset", "tiny", "--dry-run", "--run-dir", str(tmp_path / "run"))
+    assert result.returncode == 0, result.stderr
+    for stage in ("msm_affordability-s0", "msm_america-s0", "aft-s0", "msm_america+aft-s0"):
+        assert stage in result.stdout
+    assert "min" in result.stdout and "GB" in result.stdout
+    assert not (tmp_path / "run").exists(), "a dry run must not create the run directory"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--preset", "tiny", "seeds=many"], "expected an integer"),
+        (
+            ["--preset", "tiny", "data.aft=missing.jsonl", "--dry-run"],
+            "missing.jsonl: file not found",
+        ),
+        (["--experiments", "poetry"], "unknown experiment"),
+    ],
+)
+def test_bad_input_is_one_actionable_line(args: list[str], message: str) -> None:
+    result = replicate(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_malformed_eval_items_fail_before_training(tmp_path) -> None:
+    bad = tmp_path / "items.jsonl"
+    bad.write_text('{"question": "Which do you prefer?", "liked_item": "x"}\n')
+    result = replicate("--preset", "tiny", f"data.eval_affordability={bad}", "--dry-run")
+    assert result.returncode == 2
+    assert "lacks field 'disliked_item'" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
+    run_dir = tmp_path / "run"
+    args = ["--preset", "tiny", "--run-dir", str(run_dir), *REDUCED]
+    process = subprocess.Popen(
+        [sys.executable, "replicate.py", *args],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    first = run_dir / "msm_affordability-s0" / "manifest.json"
+    second = run_dir / "msm_america-s0" / "checkpoints"
+    deadline = time.time() + 600
+    while time.time() < deadline and not (first.exists() and any(second.glob("checkpoint-*"))):
+        time.sleep(0.5)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert first.exists(), "the first stage should have finished before the kill"
+    finished_at = json.loads(first.read_text())["finished_at"]
+    assert not (run_dir / "msm_america-s0" / "manifest.json").exists()
+
+    result = replicate(*args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(first.read_text())["finished_at"] == finished_at, "finished stage redone"
+    resumed = json.loads((run_dir / "msm_america-s0" / "manifest.json").read_text())
+    assert resumed["resumed_from"] is not None and resumed["resumed_from"].startswith("checkpoint-")
+
+    summary = json.loads((run_dir / "results.json").read_text())
+    assert list(summary["arms"]) == [
+        "baseline",
+        "aft_only",
+        "msm_affordability",
+        "msm_affordability+aft",
+        "msm_america",
+        "msm_america+aft",
+    ]
+    for evals in summary["arms"].values():
+        for name in ("affordability", "america", "reasons", "cheese_pairs", "controls"):
+            entry = evals[name]
+            assert 0.0 <= entry["low"] <= entry["rate"] <= entry["high"] <= 1.0
+            assert entry["n"] > 0
+    assert any("toy scale" in note for note in summary["deviations"])
+    assert len(summary["mechanism_checks"]) == 6
+    report = (run_dir / "report.md").read_text()
+    assert "| msm_america+aft |" in report and "Deviations from the paper" in report
+    assert (run_dir / "cheese.png").stat().st_size > 10_000
+    assert "Mechanism checks" in result.stdout
+
+    # Your own items, against every arm of the finished run.
+    items = REPO / "data" / "cheese" / "eval_affordability_dev.jsonl"
+    custom = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "eval.cheese",
+            "--run-dir",
+            str(run_dir),
+            "--items",
+            str(items),
+            "--kind",
+            "affordability",
+            "--scorer",
+            "logprob",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert custom.returncode == 0, custom.stderr[-3000:]
+    written = json.loads(
+        (run_dir / "custom_evals" / "eval_affordability_dev-affordability.json").read_text()
+    )
+    assert len(written["arms"]) == 6
