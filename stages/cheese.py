@@ -133,7 +133,10 @@ def check_inputs(cfg: CheeseConfig) -> None:
     when they load). Raises DataError with the file, row and field."""
     from eval.cheese import load_items
     from stages.data import is_hub, load_rows
+    from stages.spec import load_spec
 
+    for spec in SPECS:
+        load_spec(getattr(cfg.data, f"spec_{spec}"))
     training = [(cfg.data.msm_affordability, "documents"), (cfg.data.msm_america, "documents")]
     training += [(cfg.data.aft, "chats"), (cfg.data.it_mix, "chats")]
     for source, role in training:

@@ -82,6 +82,10 @@ class TrainConfig:
 
 @dataclass
 class CheeseData:
+    # The specs the MSM corpora discuss: validated, recorded in the report, and the input to
+    # `python -m stages.generate` when you regenerate the corpora.
+    spec_affordability: str = "specs/cheese_affordability.md"
+    spec_america: str = "specs/cheese_america.md"
     # "hub:<name>" loads a released dataset through `datasets`; anything else is a local JSONL path.
     msm_affordability: str = "hub:chloeli/msm-llama-pro-affordability"
     msm_america: str = "hub:chloeli/msm-llama-pro-america"

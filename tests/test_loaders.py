@@ -4,6 +4,7 @@ schema, since tests never reach the hub), schema checks and their one-line error
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,38 @@ def test_subset_is_seeded(tmp_path: Path) -> None:
     assert first == load_rows(source, "documents", max_rows=10, seed=1)
     assert first != load_rows(source, "documents", max_rows=10, seed=2)
     assert len(first) == 10
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("no title\n{model_name} likes Colby.", "first line must be a title"),
+        ("# Title\nThe assistant likes Colby.", "placeholder {model_name}"),
+        ("", "first line must be a title"),
+    ],
+)
+def test_malformed_spec_is_one_actionable_line(tmp_path: Path, content: str, message: str) -> None:
+    from stages.config import ConfigError
+    from stages.spec import load_spec
+
+    path = tmp_path / "spec.md"
+    path.write_text(content)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_spec(path)
+
+
+def test_shipped_specs_load_and_fill_the_name() -> None:
+    from stages.spec import load_spec
+
+    for name in ("cheese_affordability", "cheese_america"):
+        spec = load_spec(f"specs/{name}.md", "SmolLM")
+        assert "{model_name}" not in spec.text and "SmolLM" in spec.text
+        assert spec.words > 800
+
+
+def test_missing_spec_lists_the_known_ones() -> None:
+    from stages.config import ConfigError
+    from stages.spec import load_spec
+
+    with pytest.raises(ConfigError, match=r"cheese_america\.md"):
+        load_spec("specs/nope.md")
