@@ -73,25 +73,27 @@ def mechanism_checks(table: dict[str, dict[str, dict]]) -> list[dict]:
     def margin(arm: str, name: str) -> float:
         return table[arm][name]["margin"]
 
+    # Shifts from the baseline, not raw signs: the two reason sentences differ in length, so
+    # the untrained model already prefers one by several nats.
     checks = []
     base = margin("baseline", "reasons")
-    aff, amer = margin("msm_affordability", "reasons"), margin("msm_america", "reasons")
+    shift = {spec: margin(f"msm_{spec}", "reasons") - base for spec in SPECS}
     checks.append(
         {
-            "check": "MSM moves the reason probe toward its own spec (opposite signs)",
-            "measured": f"affordability {aff:+.2f}, America {amer:+.2f} nats "
-            f"(baseline {base:+.2f}; >0 = affordability reason)",
-            "holds": aff > base > amer and aff > 0 > amer,
+            "check": "MSM moves the reason probe toward its own spec (opposite shifts)",
+            "measured": f"affordability {shift['affordability']:+.2f}, "
+            f"America {shift['america']:+.2f} nats from baseline {base:+.2f} "
+            "(+ = toward the affordability reason)",
+            "holds": shift["affordability"] > 0 > shift["america"],
         }
     )
     for spec in SPECS:
-        before, after = margin(f"msm_{spec}", "reasons"), margin(f"msm_{spec}+aft", "reasons")
+        after = margin(f"msm_{spec}+aft", "reasons") - base
         checks.append(
             {
                 "check": f"the {spec} reason survives AFT",
-                "measured": f"{before:+.2f} nats after MSM, {after:+.2f} after AFT",
-                "holds": (before > 0) == (after > 0)
-                and abs(after - base) > 0.5 * abs(before - base),
+                "measured": f"shift {shift[spec]:+.2f} nats after MSM, {after:+.2f} after AFT",
+                "holds": (after > 0) == (shift[spec] > 0) and abs(after) >= 0.5 * abs(shift[spec]),
             }
         )
     for arm in ("aft_only", "msm_affordability+aft", "msm_america+aft"):
