@@ -204,6 +204,19 @@ def markdown(summary: dict) -> str:
             f"| {arm} | {_cell(aff)} | {paper[0]:.2f} | {aff['margin']:+.2f} "
             f"| {_cell(amer)} | {paper[1]:.2f} | {amer['margin']:+.2f} |"
         )
+    seeded = {arm: e for arm, e in summary["arms"].items() if e["affordability"]["seeds"] > 1}
+    if seeded:
+        lines += ["", "Per-seed rates (affordability / America):", ""]
+        lines += [
+            f"- {arm}: "
+            + ", ".join(
+                f"{a:.2f} / {b:.2f}"
+                for a, b in zip(
+                    evals["affordability"]["per_seed"], evals["america"]["per_seed"], strict=True
+                )
+            )
+            for arm, evals in seeded.items()
+        ]
     lines += ["", "## Mechanism checks (must hold even at toy scale)", ""]
     lines += [
         f"- {'✅' if c['holds'] else '❌'} {c['check']}: {c['measured']}"
