@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from stages import manifest, train
+from stages import manifest
+from stages.arms import ArmPlan, train_arm
 from stages.config import CheeseConfig, config_hash, to_dict
 from stages.train import TrainJob
 
@@ -36,16 +36,6 @@ ARMS = (
 # Held-out evals (reported) and mechanism probes (what must hold even at toy scale).
 HELD_OUT = ("affordability", "america")
 PROBES = ("reasons", "cheese_pairs", "controls")
-
-
-@dataclass
-class ArmPlan:
-    """How one arm of one seed is built: the training stages in order, and its eval stage."""
-
-    arm: str
-    seed: int
-    jobs: list[tuple[str, TrainJob]]  # (stage name, job); each continues the previous adapter
-    eval_stage: str
 
 
 def midtrain_job(cfg: CheeseConfig, spec: str, seed: int) -> TrainJob:
@@ -89,32 +79,6 @@ def plan_arms(cfg: CheeseConfig) -> list[ArmPlan]:
                 )
             )
     return plans
-
-
-def train_arm(plan: ArmPlan, run_dir: Path) -> Path | None:
-    """Run the arm's training chain; each job continues the adapter of the one before it."""
-    adapter_dir: Path | None = None
-    upstream_hash = ""
-    for stage, job in plan.jobs:
-        chained = _chained(job, adapter_dir, upstream_hash)
-        adapter_dir = train.run(chained, run_dir / stage)
-        upstream_hash = config_hash(chained)
-    return adapter_dir
-
-
-def _chained(job: TrainJob, adapter_dir: Path | None, upstream_hash: str) -> TrainJob:
-    if adapter_dir is None:
-        return job
-    return TrainJob(
-        job.kind,
-        job.model,
-        job.lora,
-        job.train,
-        job.sources,
-        job.seed,
-        init_adapter=adapter_dir.name,
-        init_hash=upstream_hash,
-    )
 
 
 def eval_sources(cfg: CheeseConfig) -> dict[str, str]:

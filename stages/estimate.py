@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from stages.arms import training_stages
 from stages.config import EMBEDDED_MODEL, CheeseConfig, LoraConfig, ModelConfig, TrainConfig
 from stages.data import is_hub, read_jsonl
 from stages.train import TrainJob
@@ -119,30 +120,26 @@ def print_plan(cfg: CheeseConfig, plans: list, run_dir: Path) -> None:
     table = Table(title=f"Plan: {cfg.description} (preset {cfg.preset}) → {run_dir}")
     for column in ("stage", "rows", "tokens", "time", "peak mem", "status"):
         table.add_column(column, justify="left" if column in ("stage", "status") else "right")
-    seen: set[str] = set()
+    stages = training_stages(plans)
     total = 0.0
-    for plan in plans:
-        for stage, job in plan.jobs:
-            if stage in seen:
-                continue
-            seen.add(stage)
-            estimate = estimate_job(stage, job, gpu)
-            done = (run_dir / stage / "manifest.json").exists()
-            total += 0 if done else estimate.seconds
-            table.add_row(
-                stage,
-                f"{estimate.rows:,}",
-                f"{estimate.tokens * job.train.epochs:,.0f}",
-                _minutes(estimate.seconds),
-                f"{estimate.peak_gb:.1f} GB",
-                "done" if done else "",
-            )
+    for stage, job in stages.items():
+        estimate = estimate_job(stage, job, gpu)
+        done = (run_dir / stage / "manifest.json").exists()
+        total += 0 if done else estimate.seconds
+        table.add_row(
+            stage,
+            f"{estimate.rows:,}",
+            f"{estimate.tokens * job.train.epochs:,.0f}",
+            _minutes(estimate.seconds),
+            f"{estimate.peak_gb:.1f} GB",
+            "done" if done else "",
+        )
     console = Console()
     console.print(table)
     evals = [p.eval_stage for p in plans]
     device = "GPU (predicted throughput)" if gpu else "CPU (measured throughput)"
     console.print(
-        f"{len(seen)} training stages, {len(evals)} eval stages; training ≈ {_minutes(total)} "
+        f"{len(stages)} training stages, {len(evals)} eval stages; training ≈ {_minutes(total)} "
         f"remaining on {device}, plus evaluation."
     )
 
