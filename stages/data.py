@@ -29,9 +29,10 @@ class DataError(ValueError):
 
 
 def load_rows(
-    source: str, role: str, display_name: str = "", max_rows: int = 0, seed: int = 0
+    source: str, role: str, display_name: str = "", max_rows: float = 0, seed: int = 0
 ) -> list[dict]:
-    """Rows of `source` checked against `SCHEMAS[role]`; a seeded subset when `max_rows` > 0."""
+    """Rows of `source` checked against `SCHEMAS[role]`; a seeded subset when `max_rows` > 0:
+    that many rows, or that fraction of them when below 1 (the data-efficiency sweep)."""
     rows = _load_hub(source[len(HUB_PREFIX) :]) if is_hub(source) else read_jsonl(source)
     if not rows:
         raise DataError(f"{source}: no rows")
@@ -39,8 +40,9 @@ def load_rows(
         _check_row(row, role, f"{source}: row {index + 1}")
     if display_name:
         rows = [_fill_model_name(row, display_name) for row in rows]
-    if 0 < max_rows < len(rows):
-        rows = random.Random(seed).sample(rows, max_rows)
+    count = round(max_rows * len(rows)) if 0 < max_rows < 1 else int(max_rows)
+    if 0 < count < len(rows):
+        rows = random.Random(seed).sample(rows, count)
     return rows
 
 

@@ -52,7 +52,7 @@ class StageEstimate:
     note: str
 
 
-def source_size(source: str, max_rows: int) -> tuple[int, int]:
+def source_size(source: str, max_rows: float) -> tuple[int, int]:
     """(rows, tokens) of one data source, capped at max_rows."""
     if is_hub(source):
         rows, tokens = HUB_SIZES.get(source[4:], (0, 0))
@@ -61,8 +61,9 @@ def source_size(source: str, max_rows: int) -> tuple[int, int]:
         rows = len(records)
         words = sum(len(_text(r).split()) for r in records)
         tokens = int(words * TOKENS_PER_WORD)
-    if 0 < max_rows < rows:
-        tokens, rows = int(tokens * max_rows / rows), max_rows
+    count = round(max_rows * rows) if 0 < max_rows < 1 else int(max_rows)
+    if 0 < count < rows:
+        tokens, rows = int(tokens * count / rows), count
     return rows, tokens
 
 

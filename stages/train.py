@@ -35,8 +35,9 @@ class TrainJob:
     model: ModelConfig
     lora: LoraConfig
     train: TrainConfig
-    # (source, max rows from it; 0 = all) pairs, mixed together: e.g. cheese AFT + IT mix.
-    sources: list[tuple[str, int]]
+    # (source, rows to take from it: a count, a fraction below 1, or 0 for all), mixed
+    # together: e.g. cheese AFT + the instruction mix.
+    sources: list[tuple[str, float]]
     seed: int
     # Sibling stage folder (in the same run dir) whose adapter this job continues; "" = fresh.
     init_adapter: str = ""

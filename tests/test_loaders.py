@@ -123,3 +123,9 @@ def test_missing_spec_lists_the_known_ones() -> None:
 
     with pytest.raises(ConfigError, match=r"cheese_america\.md"):
         load_spec("specs/nope.md")
+
+
+def test_fraction_takes_that_share_of_rows(tmp_path: Path) -> None:
+    source = write(tmp_path / "d.jsonl", [{"text": str(i)} for i in range(64)])
+    assert len(load_rows(source, "documents", max_rows=0.25, seed=0)) == 16
+    assert len(load_rows(source, "documents", max_rows=1, seed=0)) == 1
