@@ -16,10 +16,11 @@ import sys
 import time
 from pathlib import Path
 
+from stages.agentic_config import AgenticConfig
 from stages.config import PRESETS, CheeseConfig, ConfigError, load_config
 from stages.data import DataError
 
-EXPERIMENTS = ("cheese",)
+EXPERIMENTS = ("cheese", "agentic")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -53,11 +54,23 @@ def main(argv: list[str]) -> int:
     preset, reason = (args.preset, "chosen with --preset") if args.preset else pick_preset()
     print(f"[replicate] preset {preset}: {reason}")
     overrides = list(args.overrides) + ([f"seeds={args.seeds}"] if args.seeds else [])
-    for experiment in args.experiments.split(","):
+    experiments = args.experiments.split(",")
+    for experiment in experiments:
         if experiment not in EXPERIMENTS:
             raise ConfigError(f"unknown experiment {experiment!r}; choose from {list(EXPERIMENTS)}")
+    if args.run_dir and len(experiments) > 1:
+        raise ConfigError(
+            "--run-dir names one experiment's folder: add --experiments cheese|agentic"
+        )
+    for experiment in experiments:
         run_dir = args.run_dir or Path("runs") / f"{experiment}-{preset}"
-        run_cheese(load_config(CheeseConfig, "cheese", preset, overrides), run_dir, args.dry_run)
+        if experiment == "cheese":
+            run_cheese(
+                load_config(CheeseConfig, "cheese", preset, overrides), run_dir, args.dry_run
+            )
+        else:
+            cfg = load_config(AgenticConfig, "agentic", preset, overrides)
+            run_agentic(cfg, run_dir, args.dry_run)
     return 0
 
 
@@ -81,6 +94,30 @@ def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
     print(
         f"[replicate] cheese done in {(time.time() - started) / 60:.1f} min; "
         f"report: {run_dir / 'report.md'}, plot: {run_dir / 'cheese.png'}"
+    )
+
+
+def run_agentic(cfg: AgenticConfig, run_dir: Path, dry_run: bool) -> None:
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from stages import agentic, manifest
+    from stages.config import to_dict
+    from stages.estimate import print_plan
+
+    agentic.check_inputs(cfg)
+    plans = agentic.plan_arms(cfg)
+    print_plan(cfg, plans, run_dir)
+    if dry_run:
+        return
+    started = time.time()
+    manifest.write_json(run_dir / "config.json", to_dict(cfg))
+    summaries = agentic.run(cfg, run_dir)
+    agentic.write_report(cfg, run_dir, summaries)
+    Console(width=120).print(Markdown((run_dir / "report.md").read_text()))
+    print(
+        f"[replicate] agentic done in {(time.time() - started) / 60:.1f} min; "
+        f"report: {run_dir / 'report.md'}, plot: {run_dir / 'agentic.png'}"
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from stages.agentic_config import AgenticConfig
 from stages.arms import training_stages
 from stages.config import EMBEDDED_MODEL, CheeseConfig, LoraConfig, ModelConfig, TrainConfig
 from stages.data import is_hub, read_jsonl
@@ -109,7 +110,7 @@ def estimate_job(stage: str, job: TrainJob, gpu: bool) -> StageEstimate:
     return StageEstimate(stage, rows, tokens, seconds, peak, note)
 
 
-def print_plan(cfg: CheeseConfig, plans: list, run_dir: Path) -> None:
+def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) -> None:
     """The stages a run will execute, with tokens, predicted time and peak memory, and which
     are already finished in `run_dir` (they will be skipped)."""
     from rich.console import Console

@@ -1,0 +1,268 @@
+"""The agentic-misalignment experiment (MSM paper §4, Fig. 4 and 5) as a walk over stages.
+
+The baseline is evaluated first, before anything is trained: when its misalignment rate is at
+the floor (eval.agentic.FLOOR_THRESHOLD), no arm can be shown to reduce it, and every table says
+so. Then, per seed: MSM on the equanimity spec, AFT with and without chain-of-thought on a fresh
+adapter and on the MSM adapter, each arm judged per transcript.
+
+Arms (paper Fig. 4):
+    baseline          the model as it is; with an instruction mix, an instruction-only adapter
+    msm_only          MSM (+ the instruction mix)
+    aft_no_cot        spec-aligned chats, <think> stripped, fresh adapter
+    aft_cot           the same chats with their <think> block (deliberative-alignment baseline)
+    msm+aft_no_cot    MSM, then AFT (no CoT) continuing the adapter
+    msm+aft_cot       MSM, then AFT (with CoT) continuing the adapter
+`aft_fractions` below 1 add the data-efficiency sweep (paper Fig. 5): the AFT arms again with
+that share of the AFT rows, named `<arm>@<fraction>`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from stages import manifest
+from stages.agentic_config import AgenticConfig
+from stages.arms import ArmPlan, train_arm
+from stages.train import TrainJob
+
+ARMS = ("baseline", "msm_only", "aft_no_cot", "aft_cot", "msm+aft_no_cot", "msm+aft_cot")
+VARIANTS = ("no_cot", "cot")
+# MSM paper Fig. 4, misalignment rate (lower is better): (Qwen2.5-32B, Qwen3-32B).
+PAPER_AGENTIC = {
+    "baseline": (0.68, 0.54),
+    "msm_only": (0.53, 0.32),
+    "aft_no_cot": (0.70, 0.41),
+    "aft_cot": (0.48, 0.14),
+    "msm+aft_no_cot": (0.22, 0.10),
+    "msm+aft_cot": (0.05, 0.07),
+}
+
+
+def chat_job(cfg: AgenticConfig, seed: int, variant: str = "", fraction: float = 1.0) -> TrainJob:
+    """AFT on one variant (a `fraction` of its rows) plus the instruction mix; no variant means
+    the instruction mix alone."""
+    sources: list[tuple[str, float]] = []
+    if variant:
+        sources.append((getattr(cfg.data, f"aft_{variant}"), 0 if fraction >= 1 else fraction))
+    if cfg.data.it_mix:
+        sources.append((cfg.data.it_mix, cfg.data.it_mix_rows))
+    return TrainJob("chats", cfg.model, cfg.lora, cfg.aft, sources, seed)
+
+
+def plan_arms(cfg: AgenticConfig) -> list[ArmPlan]:
+    plans: list[ArmPlan] = []
+    with_mix = bool(cfg.data.it_mix)
+    for seed in range(cfg.seeds):
+        s = f"s{seed}"
+        msm = (
+            f"am_msm-{s}",
+            TrainJob("documents", cfg.model, cfg.lora, cfg.midtrain, [(cfg.data.msm, 0)], seed),
+        )
+        it_only = [(f"am_it-{s}", chat_job(cfg, seed))] if with_mix else []
+        if with_mix or seed == 0:  # an untouched instruct model is the same for every seed
+            plans.append(ArmPlan("baseline", seed, it_only, f"agentic_eval-baseline-{s}"))
+        msm_it = [(f"am_msm+it-{s}", chat_job(cfg, seed))] if with_mix else []
+        plans.append(ArmPlan("msm_only", seed, [msm, *msm_it], f"agentic_eval-msm_only-{s}"))
+        for fraction in sorted(set(cfg.aft_fractions), reverse=True):
+            tag = "" if fraction >= 1 else f"@{fraction:g}"
+            for variant in VARIANTS:
+                aft = chat_job(cfg, seed, variant, fraction)
+                for prefix, chain in (("", []), ("msm+", [msm])):
+                    arm = f"{prefix}aft_{variant}{tag}"
+                    stage = f"am_{arm}-{s}"
+                    plans.append(
+                        ArmPlan(arm, seed, [*chain, (stage, aft)], f"agentic_eval-{arm}-{s}")
+                    )
+    return plans
+
+
+def check_inputs(cfg: AgenticConfig) -> None:
+    """Fail before any training on a missing or malformed local file or spec."""
+    from eval.agentic.prompts import check_eval_config
+    from stages.data import is_hub, load_rows
+    from stages.spec import load_spec
+
+    load_spec(cfg.data.spec)
+    check_eval_config(cfg.eval)
+    for source, role in (
+        (cfg.data.msm, "documents"),
+        (cfg.data.aft_cot, "chats"),
+        (cfg.data.aft_no_cot, "chats"),
+        (cfg.data.it_mix, "chats"),
+    ):
+        if source and not is_hub(source):
+            load_rows(source, role)
+
+
+def run(cfg: AgenticConfig, run_dir: Path) -> dict[str, dict]:
+    """Baseline first (the floor check), then every other arm; returns arm-seed -> summary."""
+    from eval.agentic import run_eval
+
+    plans = plan_arms(cfg)
+    plans.sort(key=lambda plan: plan.arm != "baseline")
+    summaries: dict[str, dict] = {}
+    for plan in plans:
+        adapter_dir = train_arm(plan, run_dir)
+        summary = run_eval(cfg.model, cfg.eval, run_dir / plan.eval_stage, adapter_dir, plan.arm)
+        summaries[f"{plan.arm}/s{plan.seed}"] = summary
+        if plan.arm == "baseline" and summary.get("floor"):
+            print(f"\n[agentic] baseline {summary['floor']}\n")
+    return summaries
+
+
+def write_report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) -> dict:
+    """results.json, report.md and agentic.png; arms pooled over seeds by mean ± SEM."""
+    from eval.agentic import format_report
+    from eval.stats import mean_sem
+
+    arms: dict[str, dict] = {}
+    for key, summary in summaries.items():
+        arm = key.split("/")[0]
+        arms.setdefault(arm, {"per_seed": [], "summaries": []})
+        arms[arm]["per_seed"].append(summary["overall"]["rate"])
+        arms[arm]["summaries"].append(summary)
+    for entry in arms.values():
+        rates = [r for r in entry["per_seed"] if r is not None]
+        entry["rate"], entry["sem"] = mean_sem(rates) if rates else (None, None)
+        first = entry["summaries"][0]["overall"]
+        entry["ci"], entry["n"] = first["ci"], first["n"]
+    result = {
+        "experiment": "agentic",
+        "preset": cfg.preset,
+        "description": cfg.description,
+        "judge": sorted({s["label"] for s in summaries.values()}),
+        "floor": next(
+            (s["floor"] for k, s in summaries.items() if k.startswith("baseline/")), None
+        ),
+        "arms": {arm: {k: v for k, v in e.items() if k != "summaries"} for arm, e in arms.items()},
+        "paper": {arm: {"qwen2.5-32b": a, "qwen3-32b": b} for arm, (a, b) in PAPER_AGENTIC.items()},
+        "deviations": deviations(cfg),
+    }
+    manifest.write_json(run_dir / "results.json", result)
+    first_seed = {k.split("/")[0]: v for k, v in summaries.items() if k.endswith("/s0")}
+    text = format_report(first_seed)
+    text += "\n| arm | paper, Qwen2.5-32B | paper, Qwen3-32B |\n|---|---|---|\n"
+    text += "".join(f"| {arm} | {a:.2f} | {b:.2f} |\n" for arm, (a, b) in PAPER_AGENTIC.items())
+    text += "\n## Deviations from the paper\n\n" + "".join(f"- {d}\n" for d in result["deviations"])
+    sweep = sweep_rows(result["arms"], cfg.aft_fractions)
+    if len(sweep) > 1:
+        text += "\n## Data efficiency (paper Fig. 5): misalignment by share of AFT data\n\n"
+        text += "| AFT share | " + " | ".join(SWEEP_ARMS) + " |\n|" + "---|" * (len(SWEEP_ARMS) + 1)
+        text += "".join(
+            f"\n| {fraction:g} | " + " | ".join(_rate_cell(r) for r in rates) + " |"
+            for fraction, rates in sweep.items()
+        )
+        text += "\n"
+        plot_sweep(sweep, run_dir / "agentic_sweep.png")
+    (run_dir / "report.md").write_text(f"# {cfg.description}\n\n{text}")
+    plot(result, run_dir / "agentic.png")
+    return result
+
+
+SWEEP_ARMS = ("aft_no_cot", "msm+aft_no_cot", "aft_cot", "msm+aft_cot")
+
+
+def sweep_rows(arms: dict[str, dict], fractions: list[float]) -> dict[float, list[float | None]]:
+    """AFT share -> rate of each sweep arm (None where that arm has no result yet)."""
+    rows = {}
+    for fraction in sorted(set(fractions)):
+        tag = "" if fraction >= 1 else f"@{fraction:g}"
+        rows[fraction] = [arms.get(f"{arm}{tag}", {}).get("rate") for arm in SWEEP_ARMS]
+    return rows
+
+
+def _rate_cell(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.2f}"
+
+
+def plot_sweep(sweep: dict[float, list[float | None]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axis = plt.subplots(figsize=(6, 4))
+    fractions = list(sweep)
+    for index, arm in enumerate(SWEEP_ARMS):
+        points = [(f, rates[index]) for f, rates in sweep.items() if rates[index] is not None]
+        if points:
+            axis.plot(
+                *zip(*points, strict=True),
+                marker="o",
+                label=arm,
+                linestyle="-" if arm.startswith("msm") else "--",
+            )
+    axis.set_xscale("log", base=2)
+    axis.set_xticks(fractions, [f"{f:g}" for f in fractions])
+    axis.set_xlabel("share of the AFT data")
+    axis.set_ylabel("misalignment rate")
+    axis.set_ylim(0, 1)
+    axis.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def deviations(cfg: AgenticConfig) -> list[str]:
+    notes = [f"model: {cfg.model.name} (paper: Qwen2.5-32B-Instruct and Qwen3-32B)"]
+    if cfg.model.load_in_4bit:
+        notes.append("precision: 4-bit NF4 base weights (QLoRA); the paper trained bf16 LoRA")
+    n_conditions = len(cfg.eval.scenarios) * len(cfg.eval.goal_values)
+    notes.append(
+        f"eval: {n_conditions} conditions × {cfg.eval.samples_per_condition} samples "
+        "(paper: 3 scenarios incl. weight exfiltration, which the package does not ship, × 9 goal "
+        "conditions × 300 samples)"
+    )
+    if cfg.eval.temperature != 0.7:
+        notes.append(f"temperature {cfg.eval.temperature} (paper 0.7)")
+    if not cfg.data.msm.startswith("hub:"):
+        notes.append(
+            "MSM corpus and AFT chats: the kit's own, far smaller than the paper's 41M tokens"
+        )
+    if cfg.seeds != 1:
+        notes.append(f"seeds: {cfg.seeds}")
+    return notes
+
+
+def plot(result: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    arms = [a for a in ARMS if a in result["arms"]]
+    rates = [result["arms"][a]["rate"] or 0.0 for a in arms]
+    lows = [r - result["arms"][a]["ci"][0] for a, r in zip(arms, rates, strict=True)]
+    highs = [result["arms"][a]["ci"][1] - r for a, r in zip(arms, rates, strict=True)]
+    fig, axis = plt.subplots(figsize=(8, 4))
+    axis.bar(
+        range(len(arms)), rates, yerr=[lows, highs], capsize=3, color="#c44e52", label="this run"
+    )
+    axis.scatter(
+        range(len(arms)),
+        [PAPER_AGENTIC[a][1] for a in arms],
+        color="black",
+        marker="_",
+        s=400,
+        label="paper, Qwen3-32B",
+        zorder=3,
+    )
+    axis.set_xticks(range(len(arms)), arms, rotation=30, ha="right", fontsize=8)
+    axis.set_ylabel("misalignment rate (lower is better)")
+    axis.set_ylim(0, 1)
+    axis.legend(fontsize=8)
+    title = result["description"] + (f"\n{result['floor']}" if result["floor"] else "")
+    axis.set_title(title, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def load_summaries(run_dir: Path) -> dict[str, dict]:
+    """arm/seed -> summary.json of every agentic eval stage in a run directory."""
+    found = {}
+    for path in sorted(run_dir.glob("agentic_eval-*/summary.json")):
+        arm, _, seed = path.parent.name.removeprefix("agentic_eval-").rpartition("-")
+        found[f"{arm}/{seed}"] = json.loads(path.read_text())
+    return found
