@@ -143,12 +143,17 @@ def load_config(cls: type[T], experiment: str, preset: str, overrides: list[str]
         raise ConfigError(f"{path}: not valid TOML ({err})") from err
     config = from_dict(cls, table, where=str(path))
     config.preset = preset  # type: ignore[attr-defined]
+    apply_overrides(config, overrides)
+    return config
+
+
+def apply_overrides(config: object, overrides: list[str]) -> None:
+    """Set dotted `key=value` items on a config dataclass, typed like its fields."""
     for item in overrides:
         key, sep, raw = item.partition("=")
         if not sep:
             raise ConfigError(f"override {item!r} must look like key=value, e.g. seeds=2")
         _set_dotted(config, key.strip(), raw.strip())
-    return config
 
 
 def config_hash(*parts: object) -> str:

@@ -39,13 +39,13 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
 
-from stages.config import EMBEDDED_MODEL, REPO_ROOT, ConfigError, _set_dotted, to_dict
-from stages.data import DataError, resolve_path, write_jsonl
+from stages.config import EMBEDDED_MODEL, REPO_ROOT, ConfigError, apply_overrides, to_dict
+from stages.data import DataError, write_jsonl
 from stages.llm_backends import (
     AnthropicBackend,
     Backend,
@@ -59,6 +59,7 @@ from stages.llm_backends import (
     load_prices,
 )
 from stages.manifest import write_json
+from stages.spec import load_spec
 
 PROMPT_DIR = REPO_ROOT / "data" / "prompts" / "generate"
 KINDS = ("msm", "aft", "preferences")
@@ -170,24 +171,6 @@ class Fanout:
 
 
 # -- inputs -------------------------------------------------------------------------------
-
-
-def load_spec(source: str) -> str:
-    """The spec text, checked for the format specs/README.md describes."""
-    if not source:
-        raise ConfigError("no spec given: pass --spec specs/<name>.md (see specs/README.md)")
-    path = resolve_path(source)
-    if not path.is_file():
-        raise ConfigError(f"{source}: spec not found; pass --spec specs/<name>.md")
-    text = path.read_text(encoding="utf-8")
-    if not re.match(r"# \S", text):
-        raise ConfigError(f"{source}: the first line must be '# <title>' (see specs/README.md)")
-    if "{model_name}" not in text:
-        raise ConfigError(
-            f"{source}: no {{model_name}} placeholder; write the assistant's name as "
-            "{model_name} (see specs/README.md)"
-        )
-    return text
 
 
 @cache
@@ -394,12 +377,10 @@ class Pipeline:
             output_tokens=min(round(out_words * per_word), self.max_tokens(out_words)),
         )
 
-    @property
+    @cached_property
     def tokens_per_word(self) -> float:
-        if not hasattr(self, "_tokens_per_word"):
-            words = len(self.spec.split())
-            self._tokens_per_word = self.session.backend.count_tokens(self.spec) / max(words, 1)
-        return self._tokens_per_word
+        """Of the backend's tokenizer, measured on the spec (one free count_tokens call)."""
+        return self.session.backend.count_tokens(self.spec) / max(len(self.spec.split()), 1)
 
     def drop(self, reason: str) -> None:
         self.stats[f"dropped: {reason}"] += 1
@@ -427,6 +408,8 @@ def msm_plan(p: Pipeline) -> dict:
         for job, items in zip(jobs, found, strict=True)
         for item in items
     ]
+    if not subdomains:
+        raise DataError(f"{p.session.backend.model} returned no subdomains: see {p.out}/stages/")
     return {"fanout": fan, "subdomains": subdomains}
 
 
@@ -442,7 +425,9 @@ def msm_project(p: Pipeline, plan: dict) -> list[Projection]:
         p.project(
             "msm_doc_ideas", subs * fan.doc_types, idea_slots, fan.ideas * ITEM_WORDS["idea"]
         ),
-        p.project("msm_document", documents, {**idea_slots, "idea": 50}, p.cfg.doc_words),
+        p.project(
+            "msm_document", documents, {**idea_slots, "idea": ITEM_WORDS["idea"]}, p.cfg.doc_words
+        ),
     ]
 
 
@@ -603,6 +588,8 @@ def _answer_and_judge(p: Pipeline, recipe: ChatRecipe, rows: list[dict]) -> list
 
 def aft_plan(p: Pipeline) -> dict:
     (domains,) = p.list_stage("aft_domains", "domain", [{"n": p.cfg.aft_domains}])
+    if not domains:
+        raise DataError(f"{p.session.backend.model} returned no domains: see {p.out}/stages/")
     return {"jobs": [{"domain": d, "question_type": t} for d in domains for t in QUESTION_TYPES]}
 
 
@@ -822,7 +809,8 @@ def show_projection(p: Pipeline, rows: list[CostRow], prices: PriceTable, unit: 
     table.add_row("still to run", "", "", "", "", f"{low:,.2f}", f"{high:,.2f}", style="bold")
     outputs = rows[-2].calls if unit == "chats" else rows[-1].calls
     notes = [
-        f"target: {p.target:,} {unit} kept; {outputs:,} generated before gates and filters",
+        f"target: {p.target:,} {unit}; the plan generates {outputs:,} before gates and filters"
+        + (" (planning found too few items for the target)" if outputs < p.target else ""),
         f"tokens: prompts counted by the {backend.name} tokenizer; outputs assumed at "
         f"{cfg.doc_words} words a document, {ITEM_WORDS['think']} + {ITEM_WORDS['reply']} "
         f"words a CoT response, {ITEM_WORDS['question']} a question, "
@@ -907,11 +895,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def build_config(args: argparse.Namespace) -> GenerateConfig:
     cfg = GenerateConfig()
-    for item in args.overrides:
-        key, sep, raw = item.partition("=")
-        if not sep:
-            raise ConfigError(f"override {item!r} must look like key=value, e.g. aft_domains=10")
-        _set_dotted(cfg, key.strip(), raw.strip())
+    apply_overrides(cfg, args.overrides)
     for name in ("spec", "kind", "backend", "out", "model", "target_count", "max_cost"):
         if getattr(args, name) is not None:
             setattr(cfg, name, getattr(args, name))
@@ -945,7 +929,7 @@ def make_backend(cfg: GenerateConfig, store: RequestStore, prices: PriceTable) -
 
 def main(argv: list[str]) -> int:
     cfg = build_config(parse_args(argv))
-    spec = load_spec(cfg.spec)
+    spec = load_spec(cfg.spec).text
     prices = load_prices()
     if cfg.backend == "anthropic":
         api_key()  # a missing key fails before anything is created

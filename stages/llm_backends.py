@@ -59,6 +59,10 @@ class BudgetExceeded(ConfigError):
     """Spending reached --max-cost mid-run; everything paid for so far is on disk."""
 
 
+class ApiUnreachable(ConfigError):
+    """The API stayed unreachable through every retry; the run stops, resumable."""
+
+
 @dataclass(frozen=True)
 class Request:
     stage: str
@@ -268,7 +272,7 @@ class Sink(Protocol):
     """Where a backend reports each outcome as it happens."""
 
     def done(self, result: Result) -> None: ...
-    def failed(self, key: str, stage: str, error: str, via: str) -> None: ...
+    def failed(self, key: str, stage: str, error: str, via: str, cost: float = 0.0) -> None: ...
     def status(self, text: str) -> None: ...
     def check_budget(self) -> None: ...
 
@@ -406,7 +410,7 @@ class AnthropicBackend:
         if message.stop_reason == "refusal":
             # Billed but unusable: recorded as a failure so it is visible, and not cached, so a
             # rerun tries again.
-            sink.failed(key, stage, f"refused by the safety classifier (${result.cost:.4f})", via)
+            sink.failed(key, stage, "refused by the safety classifier", via, cost=result.cost)
             return
         sink.done(result)
 
@@ -420,11 +424,17 @@ class AnthropicBackend:
             for start in range(0, len(pending), BATCH_CHUNK):
                 sink.check_budget()
                 chunk = pending[start : start + BATCH_CHUNK]
-                batch = self._retrying(
-                    lambda chunk=chunk: self.client.messages.batches.create(
-                        requests=[{"custom_id": r.key, "params": self.params(r)} for r in chunk]
+                try:
+                    batch = self._retrying(
+                        lambda chunk=chunk: self.client.messages.batches.create(
+                            requests=[{"custom_id": r.key, "params": self.params(r)} for r in chunk]
+                        )
                     )
-                )
+                except self.anthropic.APIStatusError as err:
+                    self._raise_if_fatal(err)
+                    for request in chunk:  # a rejected batch: nothing was paid for
+                        sink.failed(request.key, request.stage, _describe(err), "batch")
+                    continue
                 keys = [r.key for r in chunk]
                 # Persist before anything else: from here on a kill costs nothing.
                 self.store.add_batch(batch.id, chunk[0].stage, keys)
@@ -460,6 +470,11 @@ class AnthropicBackend:
             # Results are kept 29 days; past that the batch is gone and its requests are redone.
             self.store.mark_collected(batch_id, note="not found (expired or deleted)")
             return [by_key[k] for k in keys if k in by_key and self.store.get(k) is None]
+        except self.anthropic.APIError as err:
+            raise ApiUnreachable(
+                f"could not poll batch {batch_id} ({_describe(err)}); its id is saved in "
+                f"{self.store.batches_path}: rerun the same command to resume polling it"
+            ) from err
         retry: list[Request] = []
         for line in lines:
             key, outcome = line.custom_id, line.result
@@ -593,14 +608,11 @@ class LocalBackend:
                     batch_size=len(group),
                     seed=int(group[0].key[:8], 16),
                 )
-                for request, answer in zip(group, answers, strict=True):
+                for request, conversation, answer in zip(
+                    group, conversations, answers, strict=True
+                ):
                     prompt_text = tokenizer.apply_chat_template(
-                        [
-                            {"role": "system", "content": request.system},
-                            {"role": "user", "content": request.prompt},
-                        ],
-                        tokenize=False,
-                        add_generation_prompt=True,
+                        conversation, tokenize=False, add_generation_prompt=True
                     )
                     output_tokens = self.count_tokens(answer)
                     usage = Usage(input=self.count_tokens(prompt_text), output=output_tokens)
@@ -703,10 +715,12 @@ class _StageSink:
         self.session.progress.advance(self.task)
         self._refresh()
 
-    def failed(self, key: str, stage: str, error: str, via: str) -> None:
+    def failed(self, key: str, stage: str, error: str, via: str, cost: float = 0.0) -> None:
         self.session.store.record_failure(key, stage, error, via)
         with self.session._lock:
             self.session.failures.append({"key": key, "stage": stage, "error": error})
+            self.dollars += cost  # a refusal is billed although it yields nothing
+            self.session.spent += cost
         self._refresh(status=f"[red]{len(self.session.failures)} failed")
 
     def status(self, text: str) -> None:

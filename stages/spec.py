@@ -24,8 +24,10 @@ class Spec:
 
 
 def load_spec(path: str | Path, model_name: str = "") -> Spec:
+    if not str(path):
+        raise ConfigError("no spec given: pass a spec file such as specs/cheese_america.md")
     resolved = Path(path) if Path(path).is_absolute() else REPO_ROOT / path
-    if not resolved.exists():
+    if not resolved.is_file():
         known = ", ".join(sorted(p.name for p in (REPO_ROOT / "specs").glob("*.md")))
         raise ConfigError(f"spec {path} not found (specs here: {known})")
     text = resolved.read_text(encoding="utf-8")
