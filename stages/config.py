@@ -172,17 +172,19 @@ def _plain(obj: object) -> object:
     return obj
 
 
-def from_dict(cls: type[T], table: dict, where: str = "config") -> T:
-    """Build `cls` from a (nested) dict, rejecting unknown keys and wrong types."""
+def from_dict(cls: type[T], table: dict, where: str = "config", base: T | None = None) -> T:
+    """Build `cls` from a (nested) dict, rejecting unknown keys and wrong types. A section
+    starts from its parent's default (its default_factory), not from its class's defaults."""
     hints = typing.get_type_hints(cls)
-    config = cls()
+    config = base if base is not None else cls()
     for key, value in table.items():
         if key not in hints:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {sorted(hints)})")
         if dataclasses.is_dataclass(hints[key]):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [{key}] must be a table")
-            setattr(config, key, from_dict(hints[key], value, f"{where} [{key}]"))
+            section = getattr(config, key)
+            setattr(config, key, from_dict(type(section), value, f"{where} [{key}]", section))
         else:
             setattr(config, key, _coerce(value, hints[key], f"{where}: {key}"))
     return config

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
 
 from stages.config import (
     PRESETS,
     CheeseConfig,
     ConfigError,
+    ModelConfig,
     TrainConfig,
     config_hash,
     load_config,
@@ -75,3 +78,17 @@ def test_config_hash_tracks_changes() -> None:
     assert config_hash(a) == config_hash(b)
     b.midtrain.learning_rate = 2e-4
     assert config_hash(a) != config_hash(b)
+
+
+@dataclass
+class QwenExperiment:
+    preset: str = ""
+    model: ModelConfig = field(default_factory=lambda: ModelConfig(chat_template="qwen3"))
+
+
+def test_a_preset_section_starts_from_the_parents_default(tmp_path, monkeypatch) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "p.toml").write_text('[model]\nname = "some/model"\n')
+    monkeypatch.setattr("stages.config.CONFIG_DIR", tmp_path)
+    cfg = load_config(QwenExperiment, "x", "p")
+    assert (cfg.model.name, cfg.model.chat_template) == ("some/model", "qwen3")
