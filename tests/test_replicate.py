@@ -146,3 +146,50 @@ def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
         (run_dir / "custom_evals" / "eval_affordability_dev-affordability.json").read_text()
     )
     assert len(written["arms"]) == 6
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_agentic_tiny_run_end_to_end(tmp_path, monkeypatch) -> None:
+    """Every arm trained, generated and judged offline (no API key in tests), with the floor
+    check and the judge label in the report."""
+    run_dir = tmp_path / "agentic"
+    env = {k: v for k, v in os.environ.items() if k != "ANTHROPIC_API_KEY"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "replicate.py",
+            "--experiments",
+            "agentic",
+            "--preset",
+            "tiny",
+            "--run-dir",
+            str(run_dir),
+            "midtrain.max_rows=8",
+            "aft.max_rows=8",
+            'eval.scenarios=["blackmail"]',
+            "eval.max_new_tokens=8",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads((run_dir / "results.json").read_text())
+    assert set(summary["arms"]) == {
+        "baseline",
+        "msm_only",
+        "aft_no_cot",
+        "aft_cot",
+        "msm+aft_no_cot",
+        "msm+aft_cot",
+    }
+    assert all(entry["n"] + 0 >= 0 for entry in summary["arms"].values())
+    assert summary["judge"] and all("offline" in label for label in summary["judge"])
+    report = (run_dir / "report.md").read_text()
+    assert "offline" in report and "| msm+aft_cot |" in report
+    if summary["arms"]["baseline"]["rate"] == 0:
+        assert summary["floor"] and "floor" in report
+    assert (run_dir / "agentic.png").exists()
