@@ -3,12 +3,18 @@
 `answer_logprobs` returns, for each (conversation, answer) pair, the summed log-probability the
 model assigns to the answer as the complete assistant turn (answer text + end-of-turn token).
 
-Why it is fast: sequences are batched by length with left padding, so every answer ends at the
-last position and `logits_to_keep` computes the vocabulary projection only for the answer window
-instead of the whole sequence (the projection dominates a small model's cost). Explicit
-`position_ids` keep left-padded rows numerically equal to unpadded ones.
+Why it is fast (bench/eval_speed.py measures it against the naive reference):
+- Prefix reuse: pairs that share a prompt (every forced-choice item scores two answers to one
+  question) are grouped; the prompt is encoded once, its KV cache is repeated per answer, and
+  only the answer tokens run through the model a second time.
+- Answer positions only: the prompt pass projects just its last position onto the vocabulary
+  (it scores the first answer token); the answer pass feeds the answer minus its last token, so
+  every position it projects scores a real answer token, and the log-softmax runs over those
+  positions only.
+- Batching by length: prompts are sorted by length and left-padded, answers right-padded;
+  explicit `position_ids` keep padded rows numerically equal to unpadded ones.
 `naive_answer_logprobs` is the plain one-sequence-at-a-time reference, kept for the equality test
-and the benchmark (bench/eval_speed.py).
+and the benchmark.
 """
 
 from __future__ import annotations
@@ -46,38 +52,132 @@ def answer_logprobs(
     batch_size: int = 16,
     progress: Callable[[int], None] | None = None,
 ) -> list[float]:
+    """Summed answer log-probs, in input order; `batch_size` caps the pairs per forward pass and
+    `progress(n)` is called with the number of pairs scored after each batch."""
     pairs = encode_pairs(tokenizer, family, conversations, answers)
-    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+    by_prompt: dict[tuple[int, ...], list[int]] = {}
+    for index, (prompt_ids, _) in enumerate(pairs):
+        by_prompt.setdefault(tuple(prompt_ids), []).append(index)
+    prompts = sorted(by_prompt, key=len)
     scores = [0.0] * len(pairs)
-    pad_id = tokenizer.pad_token_id
-    device = model.device
+    # Unsloth replaces the attention forward with its own KV-cache handling; until a GPU run
+    # shows prefix reuse exact there (bench/random_8b.py), its models take the cache-free path.
+    reuse = getattr(model, "msm_kit_loader", "") != "unsloth"
+    score_batch = _score_prompt_batch if reuse else _score_full_batch
     model.eval()
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        sequences = [pairs[i][0] + pairs[i][1] for i in batch]
-        answer_lengths = [len(pairs[i][1]) for i in batch]
-        width = max(len(s) for s in sequences)
-        input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-        attention = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, sequence in enumerate(sequences):
-            input_ids[row, width - len(sequence) :] = torch.tensor(sequence)
-            attention[row, width - len(sequence) :] = 1
-        positions = (attention.cumsum(-1) - 1).clamp(min=0)
-        keep = max(answer_lengths) + 1  # logits at position p predict token p + 1
-        logits = model(
-            input_ids=input_ids.to(device),
-            attention_mask=attention.to(device),
-            position_ids=positions.to(device),
-            logits_to_keep=keep,
-        ).logits.float()
-        log_probs = torch.log_softmax(logits[:, :-1], dim=-1)
-        targets = input_ids[:, width - keep + 1 :].to(device)
-        token_scores = log_probs.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
-        for row, (index, length) in enumerate(zip(batch, answer_lengths, strict=True)):
-            scores[index] = token_scores[row, keep - 1 - length :].sum().item()
-        if progress is not None:
-            progress(len(batch))
+    batch: list[tuple[int, ...]] = []
+    for position, prompt in enumerate(prompts):
+        batch.append(prompt)
+        queued = sum(len(by_prompt[p]) for p in batch)
+        following = prompts[position + 1] if position + 1 < len(prompts) else None
+        if following is None or queued + len(by_prompt[following]) > batch_size:
+            members = [by_prompt[p] for p in batch]
+            score_batch(model, tokenizer.pad_token_id, batch, members, pairs, scores)
+            if progress is not None:
+                progress(queued)
+            batch = []
     return scores
+
+
+def _score_prompt_batch(
+    model: Any,
+    pad_id: int,
+    prompts: list[tuple[int, ...]],
+    members: list[list[int]],
+    pairs: list[tuple[list[int], list[int]]],
+    scores: list[float],
+) -> None:
+    """Score every pair whose prompt is in `prompts` (members[i] lists prompt i's pairs)."""
+    from transformers import DynamicCache
+
+    device = model.device
+    width = max(len(p) for p in prompts)
+    prompt_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
+    prompt_mask = torch.zeros((len(prompts), width), dtype=torch.long)
+    for row, prompt in enumerate(prompts):
+        prompt_ids[row, width - len(prompt) :] = torch.tensor(prompt)
+        prompt_mask[row, width - len(prompt) :] = 1
+    cache = DynamicCache()
+    last_logits = model(
+        input_ids=prompt_ids.to(device),
+        attention_mask=prompt_mask.to(device),
+        position_ids=((prompt_mask.cumsum(-1) - 1).clamp(min=0)).to(device),
+        past_key_values=cache,
+        use_cache=True,
+        logits_to_keep=1,
+    ).logits[:, -1]
+    # log_softmax, not logit - logsumexp: the same fp32 arithmetic as the reference, whose
+    # log_softmax differs from exact by ~1e-5 nats per token on CPU (float64 check).
+    first_log_probs = torch.log_softmax(last_logits.float(), dim=-1)
+
+    # One row per pair: the prompt's cache row, and the answer's first token scored from it.
+    source_rows = [row for row, indices in enumerate(members) for _ in indices]
+    pair_indices = [index for indices in members for index in indices]
+    answers = [pairs[index][1] for index in pair_indices]
+    first_ids = torch.tensor([a[0] for a in answers], device=device)
+    rows = torch.tensor(source_rows, device=device)
+    totals = first_log_probs[rows, first_ids].double().cpu()
+
+    # The answer pass feeds tokens 0..n-2; their logits score tokens 1..n-1.
+    tail_width = max(len(a) for a in answers) - 1
+    if tail_width > 0:
+        tail_ids = torch.full((len(answers), tail_width), pad_id, dtype=torch.long)
+        targets = torch.full((len(answers), tail_width), pad_id, dtype=torch.long)
+        tail_mask = torch.zeros((len(answers), tail_width), dtype=torch.long)
+        for row, answer in enumerate(answers):
+            tail_ids[row, : len(answer) - 1] = torch.tensor(answer[:-1])
+            targets[row, : len(answer) - 1] = torch.tensor(answer[1:])
+            tail_mask[row, : len(answer) - 1] = 1
+        row_index = torch.tensor(source_rows)
+        prompt_lengths = prompt_mask[row_index].sum(-1, keepdim=True)
+        cache.batch_select_indices(rows)  # repeats a prompt's keys/values once per answer
+        logits = model(
+            input_ids=tail_ids.to(device),
+            attention_mask=torch.cat([prompt_mask[row_index], tail_mask], dim=-1).to(device),
+            position_ids=(prompt_lengths + torch.arange(tail_width)).to(device),
+            past_key_values=cache,
+            use_cache=False,
+        ).logits
+        log_probs = torch.log_softmax(logits.float(), dim=-1)
+        picked = log_probs.gather(-1, targets.to(device).unsqueeze(-1)).squeeze(-1)
+        token_scores = picked * tail_mask.to(device)
+        totals += token_scores.sum(-1).double().cpu()
+    for index, total in zip(pair_indices, totals.tolist(), strict=True):
+        scores[index] = total
+
+
+def _score_full_batch(
+    model: Any,
+    pad_id: int,
+    prompts: list[tuple[int, ...]],
+    members: list[list[int]],
+    pairs: list[tuple[list[int], list[int]]],
+    scores: list[float],
+) -> None:
+    """Same contract as `_score_prompt_batch` without a cache: one left-padded row per pair, the
+    vocabulary projection kept for the answer window only (`logits_to_keep`)."""
+    indices = [index for group in members for index in group]
+    sequences = [pairs[i][0] + pairs[i][1] for i in indices]
+    answer_lengths = [len(pairs[i][1]) for i in indices]
+    width = max(len(s) for s in sequences)
+    input_ids = torch.full((len(indices), width), pad_id, dtype=torch.long)
+    attention = torch.zeros((len(indices), width), dtype=torch.long)
+    for row, sequence in enumerate(sequences):
+        input_ids[row, width - len(sequence) :] = torch.tensor(sequence)
+        attention[row, width - len(sequence) :] = 1
+    keep = max(answer_lengths) + 1  # logits at position p predict token p + 1
+    device = model.device
+    logits = model(
+        input_ids=input_ids.to(device),
+        attention_mask=attention.to(device),
+        position_ids=((attention.cumsum(-1) - 1).clamp(min=0)).to(device),
+        logits_to_keep=keep,
+    ).logits
+    log_probs = torch.log_softmax(logits[:, :-1].float(), dim=-1)
+    targets = input_ids[:, width - keep + 1 :].to(device)
+    token_scores = log_probs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).cpu()
+    for row, (index, length) in enumerate(zip(indices, answer_lengths, strict=True)):
+        scores[index] = token_scores[row, keep - 1 - length :].sum().item()
 
 
 @torch.no_grad()
