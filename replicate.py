@@ -12,13 +12,12 @@ directory and is skipped on rerun once finished, so an interrupted run resumes w
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 from stages.agentic_config import AgenticConfig
+from stages.cli import run_cli
 from stages.config import PRESETS, CheeseConfig, ConfigError, load_config
-from stages.data import DataError
 
 EXPERIMENTS = ("cheese", "agentic")
 
@@ -122,23 +121,4 @@ def run_agentic(cfg: AgenticConfig, run_dir: Path, dry_run: bool) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv[1:]))
-    except (ConfigError, DataError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
-    except MemoryError as err:  # torch.OutOfMemoryError subclasses RuntimeError, handled below
-        print(f"error: out of memory ({err}); finished stages are kept", file=sys.stderr)
-        sys.exit(3)
-    except RuntimeError as err:
-        if "out of memory" not in str(err).lower():
-            raise
-        print(
-            "error: the GPU ran out of memory; finished stages are kept. Rerun with a smaller "
-            "preset (--preset t4) or lower batch: midtrain.batch_size=1 midtrain.grad_accum=32",
-            file=sys.stderr,
-        )
-        sys.exit(3)
-    except KeyboardInterrupt:
-        print("\ninterrupted: finished stages are kept; rerun the same command to resume")
-        sys.exit(130)
+    run_cli(main)

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from stages.cli import run_cli
 from stages.config import EMBEDDED_MODEL, REPO_ROOT, ConfigError, apply_overrides, to_dict
 from stages.data import DataError, write_jsonl
 from stages.llm_backends import (
@@ -1000,11 +1001,4 @@ def print_summary(summary: dict, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv[1:]))
-    except (ConfigError, DataError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("\ninterrupted: everything paid for is kept; rerun the same command to resume")
-        sys.exit(130)
+    run_cli(main)

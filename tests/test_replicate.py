@@ -37,7 +37,15 @@ def replicate(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
 
 
 def test_dry_run_prints_the_plan_without_training(tmp_path) -> None:
-    result = replicate("--preset", "tiny", "--dry-run", "--run-dir", str(tmp_path / "run"))
+    result = replicate(
+        "--experiments",
+        "cheese",
+        "--preset",
+        "tiny",
+        "--dry-run",
+        "--run-dir",
+        str(tmp_path / "run"),
+    )
     assert result.returncode == 0, result.stderr
     for stage in ("msm_affordability-s0", "msm_america-s0", "aft-s0", "msm_america+aft-s0"):
         assert stage in result.stdout
@@ -75,7 +83,7 @@ def test_malformed_eval_items_fail_before_training(tmp_path) -> None:
 @pytest.mark.integration
 def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
     run_dir = tmp_path / "run"
-    args = ["--preset", "tiny", "--run-dir", str(run_dir), *REDUCED]
+    args = ["--experiments", "cheese", "--preset", "tiny", "--run-dir", str(run_dir), *REDUCED]
     process = subprocess.Popen(
         [sys.executable, "replicate.py", *args],
         cwd=REPO,

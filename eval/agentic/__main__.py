@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from stages.agentic_config import JUDGES, AgenticEvalConfig
+from stages.cli import run_cli
 from stages.config import ConfigError, ModelConfig, from_dict
-from stages.data import DataError
 
 
 def eval_stages(run_dir: Path) -> list[tuple[str, Path, dict]]:
@@ -80,8 +79,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv[1:]))
-    except (ConfigError, DataError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
+    run_cli(main)

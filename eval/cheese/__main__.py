@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from eval.cheese import KINDS, VERSION, load_items, score_items, summarize
 from stages import manifest
+from stages.cli import run_cli
 from stages.config import CheeseConfig, ConfigError, from_dict
-from stages.data import DataError
 
 
 def arms_of(run_dir: Path) -> list[tuple[str, Path | None]]:
@@ -95,8 +94,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv[1:]))
-    except (ConfigError, DataError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
+    run_cli(main)
