@@ -95,10 +95,11 @@ def eval_sources(cfg: CheeseConfig) -> dict[str, str]:
 def check_inputs(cfg: CheeseConfig) -> None:
     """Fail before any training on a missing or malformed local file (hub datasets are checked
     when they load). Raises DataError with the file, row and field."""
-    from eval.cheese import load_items
+    from eval.cheese import load_items, scorers_for
     from stages.data import is_hub, load_rows
     from stages.spec import load_spec
 
+    scorers_for(cfg.eval.scorer)
     for spec in SPECS:
         load_spec(getattr(cfg.data, f"spec_{spec}"))
     training = [(cfg.data.msm_affordability, "documents"), (cfg.data.msm_america, "documents")]
@@ -116,9 +117,9 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
     from rich.progress import Progress, TimeElapsedColumn
 
     from eval.cheese import VERSION as EVAL_VERSION
-    from eval.cheese import load_items, score_items, summarize
+    from eval.cheese import load_items, score_items, scorers_for, summarize
     from stages.data import write_jsonl
-    from stages.model import load_adapter, load_model
+    from stages.model import load_for_eval
 
     stage_dir = run_dir / plan.eval_stage
     sources = eval_sources(cfg)
@@ -134,10 +135,8 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
         return json.loads((stage_dir / "results.json").read_text())
     manifest.begin(stage_dir, stage_hash, stage_config)
     started = time.time()
-    model, tokenizer = load_model(cfg.model)
-    if adapter_dir is not None:
-        model = load_adapter(model, adapter_dir / "adapter", trainable=False)
-    full = ("logprob",) if cfg.eval.scorer == "logprob" else ("logprob", "generate", "hybrid")
+    model, tokenizer = load_for_eval(cfg.model, adapter_dir)
+    full = scorers_for(cfg.eval.scorer)
     results: dict = {
         "arm": plan.arm,
         "seed": plan.seed,

@@ -1,16 +1,26 @@
 """What a run will cost before it starts: tokens, wall time and peak memory per training stage.
 
-Token counts come from the data itself (local files are counted with the model's tokenizer when
-it is cached, else estimated at 1.35 tokens per word); released hub datasets use their published
-sizes, so a dry run downloads nothing. Time = tokens × epochs / throughput, with throughput
-constants measured by bench/ (see docs/benchmarks.md); memory = weights + LoRA and Adam state +
-activations.
+Tokens: local data is tokenized exactly as trl will see it (the job's own rows via
+`train.build_dataset`, documents plus their end-of-sequence token, chats through the chat
+template and truncated at `max_seq_len`) whenever the model's tokenizer is available offline;
+otherwise 1.35 tokens per word. Released hub datasets use their published sizes, so a dry run
+downloads nothing.
+
+Time = a fixed per-stage start-up + tokens × epochs / throughput, with throughput constants
+measured by bench/train_speed.py (docs/benchmarks.md has the measurements and the
+predicted-vs-measured check).
+
+Memory = weights (fp32 on CPU; NF4 linears + bf16 embeddings in 4-bit) + LoRA weight, gradient
+and Adam state + activations of the largest micro-batch + logits + a fixed runtime overhead:
+peak resident memory on CPU, peak allocated VRAM plus the CUDA context on GPU.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from stages.agentic_config import AgenticConfig
 from stages.arms import training_stages
@@ -29,18 +39,81 @@ HUB_SIZES = {
     "chloeli/aft-cot-qwen3-philosophy-spec": (10_000, 12_000_000),
     "chloeli/aft-no-cot-qwen3-philosophy-spec": (10_000, 6_000_000),
 }
-# Training tokens/s by (device class, stage kind). CPU: SmolLM2-135M, LoRA r16, bf16 autocast,
-# 2 cores (docs/benchmarks.md). GPU rows are predictions for an 8B model from the BRIEF §7
-# anchors until bench/ measures them on a lent GPU.
+# Training tokens/s (non-padding input tokens) by (device class, stage kind).
+# CPU: SmolLM2-135M, LoRA r16, bf16 autocast, 2 shared cores, the tiny preset's batch shapes;
+# bench/train_speed.py medians (docs/benchmarks.md, "CPU results"). They halve when another
+# job holds one of the two cores, so a busy machine runs up to ~2x over the plan.
+# GPU rows are predictions for an 8B model in NF4 from the BRIEF §7 anchors (unsloth ~3.7k
+# tokens/s for 7B on an A100, plain HF ~2.4k; a 24 GB card is slower), not yet measured: run
+# bench/random_8b.py on a lent GPU and replace them.
 THROUGHPUT = {
     ("cpu", "documents"): 200.0,
-    ("cpu", "chats"): 110.0,
-    ("gpu-8b", "documents"): 3_000.0,
-    ("gpu-8b", "chats"): 2_000.0,
+    ("cpu", "chats"): 190.0,
+    ("gpu-8b", "documents"): 2_000.0,
+    ("gpu-8b", "chats"): 1_500.0,
 }
-PARAMS = {EMBEDDED_MODEL: 135e6, "default": 8.0e9}
-# Per-layer (hidden, layers, projections' in+out dims) for LoRA size: Llama-3.1-8B and SmolLM2.
-SHAPES = {EMBEDDED_MODEL: (576, 30, 1536), "default": (4096, 32, 14336)}
+# Seconds per stage outside the token loop: process start-up, model load, tokenization, trainer
+# set-up, checkpoint saves (CPU measured; GPU: loading 8B weights and quantizing them).
+STAGE_OVERHEAD_S = {"cpu": 25.0, "gpu-8b": 120.0}
+
+# Peak-memory model constants (bytes). CPU ones are fitted to bench/train_speed.py peaks.
+# Resident memory of Python + torch + transformers + trl + datasets before the model loads.
+CPU_RUNTIME = 0.9e9
+# CUDA context and allocator slack that max_memory_allocated does not show.
+GPU_RUNTIME = 0.8e9
+# Activations kept for backward per token, per hidden unit, per layer. CPU (fp32 weights, bf16
+# autocast, no checkpointing) fitted; GPU from the tensors a bf16 Llama layer saves (q, k, v,
+# attention and MLP inputs, gate/up/act products ~ 8 hidden + 4 intermediate values, 2 bytes).
+CPU_ACTIVATION = 60.0
+# With gradient checkpointing only each layer's input survives (2 bytes per hidden unit, bf16;
+# 4 on CPU), plus one layer's full working set during its recomputation.
+CHECKPOINT_BOUNDARY = {"cpu": 4.0, "gpu": 2.0}
+# Logits per token per vocabulary entry: bf16 logits, their fp32 copy for the loss and its
+# gradient, plus trl's entropy/accuracy metrics on CPU. Unsloth's fused, chunked cross-entropy
+# never materialises the full fp32 logits.
+LOGIT_BYTES = {"cpu": 14.0, "gpu": 10.0, "gpu-unsloth": 2.0}
+# NF4 storage per quantized weight: 4 bits + double-quantized absmax (bitsandbytes).
+NF4_BYTES = 0.516
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The dimensions that decide LoRA size and memory; `q_dim` = heads × head_dim."""
+
+    hidden: int
+    layers: int
+    intermediate: int
+    q_dim: int
+    kv_dim: int
+    vocab: int
+    tied: bool
+
+    def projections(self) -> dict[str, tuple[int, int]]:
+        h, q, kv, inter = self.hidden, self.q_dim, self.kv_dim, self.intermediate
+        return {
+            "q_proj": (h, q),
+            "k_proj": (h, kv),
+            "v_proj": (h, kv),
+            "o_proj": (q, h),
+            "gate_proj": (h, inter),
+            "up_proj": (h, inter),
+            "down_proj": (inter, h),
+        }
+
+    def linear_params(self) -> int:
+        return self.layers * sum(i * o for i, o in self.projections().values())
+
+    def embedding_params(self) -> int:
+        return self.vocab * self.hidden * (1 if self.tied else 2)
+
+
+# Published configurations; other hub names fall back by family (see `model_shape`).
+SHAPES = {
+    EMBEDDED_MODEL: Shape(576, 30, 1536, 576, 192, 49_152, True),
+    "llama3.1-8b": Shape(4096, 32, 14_336, 4096, 1024, 128_256, False),
+    "qwen3-8b": Shape(4096, 36, 12_288, 4096, 1024, 151_936, False),
+    "qwen3-32b": Shape(5120, 64, 25_600, 8192, 1024, 151_936, False),
+}
 
 
 @dataclass
@@ -51,6 +124,132 @@ class StageEstimate:
     seconds: float
     peak_gb: float
     note: str
+
+
+def model_shape(model: ModelConfig) -> Shape:
+    """Dimensions of the configured model: a local checkpoint's config.json, the embedded
+    model, or the published shape of the hub model's family."""
+    if model.name in SHAPES:
+        return SHAPES[model.name]
+    config_file = Path(model.name) / "config.json"
+    if config_file.exists():
+        config = json.loads(config_file.read_text())
+        heads = config["num_attention_heads"]
+        head_dim = config.get("head_dim") or config["hidden_size"] // heads
+        return Shape(
+            config["hidden_size"],
+            config["num_hidden_layers"],
+            config["intermediate_size"],
+            heads * head_dim,
+            config.get("num_key_value_heads", heads) * head_dim,
+            config["vocab_size"],
+            bool(config.get("tie_word_embeddings", False)),
+        )
+    name = model.name.lower()
+    if "qwen3-32b" in name:
+        return SHAPES["qwen3-32b"]
+    return SHAPES["qwen3-8b"] if "qwen" in name else SHAPES["llama3.1-8b"]
+
+
+def lora_params(model: ModelConfig, lora: LoraConfig) -> float:
+    """LoRA adds r × (in + out) parameters per targeted projection per layer."""
+    shape = model_shape(model)
+    projections = shape.projections()
+    per_layer = sum(lora.r * sum(projections[name]) for name in lora.target_modules)
+    return per_layer * shape.layers
+
+
+def peak_memory_gb(
+    model: ModelConfig, lora: LoraConfig, train: TrainConfig, gpu: bool, seq_len: int = 0
+) -> float:
+    """Predicted peak memory of one training stage; `seq_len` is the longest micro-batch row
+    (0 = `max_seq_len`: packed documents always fill it)."""
+    shape = model_shape(model)
+    tokens = train.batch_size * min(seq_len or train.max_seq_len, train.max_seq_len)
+    if model.load_in_4bit:
+        weights = shape.linear_params() * NF4_BYTES + shape.embedding_params() * 2
+    else:
+        weights = (shape.linear_params() + shape.embedding_params()) * (2 if gpu else 4)
+    adapter = lora_params(model, lora) * 16  # fp32 weight, gradient, Adam m and v
+    device = "gpu" if gpu else "cpu"
+    if gpu:
+        per_layer = 2 * (8 * shape.hidden + 4 * shape.intermediate)
+    else:
+        per_layer = CPU_ACTIVATION * shape.hidden
+    if train.gradient_checkpointing:
+        kept = shape.layers * CHECKPOINT_BOUNDARY[device] * shape.hidden + per_layer
+    else:
+        kept = shape.layers * per_layer
+    fused = gpu and model.use_unsloth and model.load_in_4bit
+    logits = LOGIT_BYTES["gpu-unsloth" if fused else device] * shape.vocab
+    runtime = GPU_RUNTIME if gpu else CPU_RUNTIME
+    return (weights + adapter + tokens * (kept + logits) + runtime) / 2**30
+
+
+def estimate_job(stage: str, job: TrainJob, gpu: bool) -> StageEstimate:
+    counted = _count_tokens(job)
+    if counted is not None:
+        rows, tokens, longest = counted
+        how = "tokens counted"
+    else:
+        rows, tokens, longest = _approximate_size(job)
+        how = "tokens approximated"
+    device = "gpu-8b" if gpu else "cpu"
+    seconds = STAGE_OVERHEAD_S[device] + tokens * job.train.epochs / THROUGHPUT[(device, job.kind)]
+    measured = "measured" if not gpu else "predicted (no GPU measurement yet)"
+    peak = peak_memory_gb(job.model, job.lora, job.train, gpu, longest)
+    return StageEstimate(stage, rows, tokens, seconds, peak, f"{how}, {measured} throughput")
+
+
+def _count_tokens(job: TrainJob) -> tuple[int, int, int] | None:
+    """(rows, tokens, longest row) as trl will train on them, or None when a source is on the
+    hub or the tokenizer is not available offline."""
+    if any(is_hub(source) for source, _ in job.sources):
+        return None
+    tokenizer = _offline_tokenizer(job.model)
+    if tokenizer is None:
+        return None
+    from stages.train import build_dataset
+
+    dataset = build_dataset(job)
+    limit = job.train.max_seq_len
+    if job.kind == "documents":
+        # trl appends the end-of-sequence token to every document, then packs (no truncation).
+        texts = [text + tokenizer.eos_token for text in dataset["text"]]
+        lengths = [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+        return len(lengths), sum(lengths), limit
+    lengths = [
+        min(len(tokenizer.apply_chat_template(messages, return_dict=True)["input_ids"]), limit)
+        for messages in dataset["messages"]
+    ]
+    return len(lengths), sum(lengths), max(lengths, default=0)
+
+
+def _offline_tokenizer(model: ModelConfig) -> Any | None:
+    """The model's tokenizer with the kit's chat template, without converting or downloading."""
+    from stages.model import apply_chat_template, cache_dir
+
+    if model.name == EMBEDDED_MODEL:
+        path = cache_dir() / "SmolLM2-135M-Instruct"
+    else:
+        path = Path(model.name)
+    if not (path / "tokenizer_config.json").exists():
+        return None  # a hub name: the tokenizer may not be cached, and a dry run never downloads
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    apply_chat_template(tokenizer, model.chat_template)
+    return tokenizer
+
+
+def _approximate_size(job: TrainJob) -> tuple[int, int, int]:
+    rows = tokens = 0
+    for source, max_rows in job.sources:
+        r, t = source_size(source, max_rows)
+        rows, tokens = rows + r, tokens + t
+    if 0 < job.train.max_rows < rows:
+        tokens, rows = int(tokens * job.train.max_rows / rows), job.train.max_rows
+    return rows, tokens, 0
 
 
 def source_size(source: str, max_rows: float) -> tuple[int, int]:
@@ -72,42 +271,6 @@ def _text(record: dict) -> str:
     if "text" in record:
         return record["text"]
     return " ".join(m["content"] for m in record.get("messages", []))
-
-
-def lora_params(model: ModelConfig, lora: LoraConfig) -> float:
-    hidden, layers, inner = SHAPES.get(model.name, SHAPES["default"])
-    # q,k,v,o ~ hidden->hidden (k,v smaller under GQA; counted full: an upper bound);
-    # gate, up: hidden->inner; down: inner->hidden. LoRA adds r*(in+out) per projection.
-    per_layer = 4 * lora.r * 2 * hidden + 3 * lora.r * (hidden + inner)
-    return per_layer * layers
-
-
-def peak_memory_gb(model: ModelConfig, lora: LoraConfig, train: TrainConfig, gpu: bool) -> float:
-    params = PARAMS.get(model.name, PARAMS["default"])
-    weights = params * (0.56 if model.load_in_4bit else 2.0 if gpu else 4.0)
-    adapter = lora_params(model, lora) * 16  # fp32 weight, grad, Adam m and v
-    hidden, layers, _ = SHAPES.get(model.name, SHAPES["default"])
-    tokens = train.batch_size * train.max_seq_len
-    # Activations kept for backward: ~34 bytes per token per hidden unit per layer without
-    # checkpointing, ~2 with it (Korthikanti et al. 2022, rounded), plus fp32 logits.
-    per_unit = 2 if train.gradient_checkpointing else 34
-    activations = tokens * hidden * layers * per_unit + tokens * 49_152 * 4
-    overhead = 0.8e9 if gpu else 1.5e9  # CUDA context / Python + torch on CPU
-    return (weights + adapter + activations + overhead) / 2**30
-
-
-def estimate_job(stage: str, job: TrainJob, gpu: bool) -> StageEstimate:
-    rows = tokens = 0
-    for source, max_rows in job.sources:
-        r, t = source_size(source, max_rows)
-        rows, tokens = rows + r, tokens + t
-    if 0 < job.train.max_rows < rows:
-        tokens, rows = int(tokens * job.train.max_rows / rows), job.train.max_rows
-    device = "gpu-8b" if gpu else "cpu"
-    seconds = tokens * job.train.epochs / THROUGHPUT[(device, job.kind)]
-    note = "measured throughput" if not gpu else "predicted throughput (no GPU measurement yet)"
-    peak = peak_memory_gb(job.model, job.lora, job.train, gpu)
-    return StageEstimate(stage, rows, tokens, seconds, peak, note)
 
 
 def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) -> None:

@@ -179,6 +179,17 @@ def load_adapter(model: Any, adapter_dir: Path, trainable: bool) -> Any:
     return PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=trainable)
 
 
+def load_for_eval(cfg: ModelConfig, stage_dir: Path | None, max_seq_len: int = 4096) -> tuple:
+    """(model, tokenizer) for evaluating an arm: the base model plus the adapter a training
+    stage folder holds (None: the base model as it is). Reloading from disk, rather than
+    evaluating the trainer's model, avoids its lingering bf16 autocast wrapper
+    (PLATFORM_NOTES: evaluated directly, it is silently inaccurate)."""
+    model, tokenizer = load_model(cfg, max_seq_len)
+    if stage_dir is not None:
+        model = load_adapter(model, stage_dir / "adapter", trainable=False)
+    return model, tokenizer
+
+
 def _is_unsloth_model(model: Any) -> bool:
     return getattr(model, "msm_kit_loader", "") == "unsloth"
 

@@ -150,11 +150,9 @@ def local_generator(
     model_cfg: ModelConfig, cfg: AgenticEvalConfig, adapter_dir: Path | None
 ) -> Generator:
     """The model under test (plus its adapter), sampling at `cfg.temperature`."""
-    from stages.model import generate, load_adapter, load_model
+    from stages.model import generate, load_for_eval
 
-    model, tokenizer = load_model(model_cfg, max_seq_len=8192)
-    if adapter_dir is not None:
-        model = load_adapter(model, adapter_dir / "adapter", trainable=False)
+    model, tokenizer = load_for_eval(model_cfg, adapter_dir, max_seq_len=8192)
 
     def run(conversations: list[list[dict]], seed: int) -> list[str]:
         return generate(

@@ -122,6 +122,13 @@ def _core(option: str) -> str:
     return " ".join(words)
 
 
+def scorers_for(headline: str) -> tuple[str, ...]:
+    """The scorers to compute for a headline scorer: generation only when it is needed."""
+    if headline not in SCORERS:
+        raise DataError(f"unknown scorer {headline!r}; choose one of {list(SCORERS)}")
+    return ("logprob",) if headline == "logprob" else SCORERS
+
+
 def parse_choice(answer: str, order: Order) -> bool | None:
     """True/False when the answer names exactly one option (by letter or words), else None."""
     text = answer.lower()

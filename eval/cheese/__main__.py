@@ -14,7 +14,7 @@ import argparse
 import json
 from pathlib import Path
 
-from eval.cheese import KINDS, VERSION, load_items, score_items, summarize
+from eval.cheese import KINDS, VERSION, load_items, score_items, scorers_for, summarize
 from stages import manifest
 from stages.cli import run_cli
 from stages.config import CheeseConfig, ConfigError, from_dict
@@ -54,14 +54,12 @@ def main(argv: list[str]) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from stages.model import load_adapter, load_model
+    from stages.model import load_for_eval
 
-    scorers = ("logprob",) if args.scorer == "logprob" else ("logprob", "generate", "hybrid")
+    scorers = scorers_for(args.scorer)
     results = {"items": args.items, "kind": args.kind, "eval_version": VERSION, "arms": {}}
     for arm, adapter in arms:
-        model, tokenizer = load_model(cfg.model)
-        if adapter is not None:
-            model = load_adapter(model, adapter / "adapter", trainable=False)
+        model, tokenizer = load_for_eval(cfg.model, adapter)
         records = score_items(
             model,
             tokenizer,
