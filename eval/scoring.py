@@ -6,7 +6,8 @@ model assigns to the answer as the complete assistant turn (answer text + end-of
 Why it is fast (bench/eval_speed.py measures it against the naive reference):
 - Prefix reuse: pairs that share a prompt (every forced-choice item scores two answers to one
   question) are grouped; the prompt is encoded once, its KV cache is repeated per answer, and
-  only the answer tokens run through the model a second time.
+  only the answer tokens run through the model a second time. Within a batch, the prefix all
+  prompts share (chat header, system prompt, question stem) is encoded once as well.
 - Answer positions only: the prompt pass projects just its last position onto the vocabulary
   (it scores the first answer token); the answer pass feeds the answer minus its last token, so
   every position it projects scores a real answer token, and the log-softmax runs over those
@@ -87,21 +88,41 @@ def _score_prompt_batch(
     pairs: list[tuple[list[int], list[int]]],
     scores: list[float],
 ) -> None:
-    """Score every pair whose prompt is in `prompts` (members[i] lists prompt i's pairs)."""
+    """Score every pair whose prompt is in `prompts` (members[i] lists prompt i's pairs).
+
+    Three passes share one KV cache: the batch's common prefix (chat header and system prompt,
+    often the question stem too) once; each prompt's remainder, left-padded after that prefix
+    (masked pads in the middle change nothing); then every answer, its prompt's cache row
+    repeated once per answer. Position ids count real tokens only, so each row sees exactly
+    the positions an unpadded single sequence would.
+    """
     from transformers import DynamicCache
 
     device = model.device
-    width = max(len(p) for p in prompts)
-    prompt_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
-    prompt_mask = torch.zeros((len(prompts), width), dtype=torch.long)
-    for row, prompt in enumerate(prompts):
-        prompt_ids[row, width - len(prompt) :] = torch.tensor(prompt)
-        prompt_mask[row, width - len(prompt) :] = 1
     cache = DynamicCache()
+    # Leave every prompt at least one token of its own: its last logits score the answer's first.
+    common = _common_prefix_length(prompts, limit=min(len(p) for p in prompts) - 1)
+    if common:
+        model(
+            input_ids=torch.tensor([prompts[0][:common]], device=device),
+            past_key_values=cache,
+            use_cache=True,
+            logits_to_keep=1,
+        )
+        cache.batch_select_indices(torch.zeros(len(prompts), dtype=torch.long, device=device))
+    width = max(len(p) for p in prompts) - common
+    rest_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(prompts), common + width), dtype=torch.long)
+    mask[:, :common] = 1
+    for row, prompt in enumerate(prompts):
+        start = width - (len(prompt) - common)  # left padding inside the remainder block
+        rest_ids[row, start:] = torch.tensor(prompt[common:])
+        mask[row, common + start :] = 1
+    positions = (mask.cumsum(-1) - 1).clamp(min=0)[:, common:]
     last_logits = model(
-        input_ids=prompt_ids.to(device),
-        attention_mask=prompt_mask.to(device),
-        position_ids=((prompt_mask.cumsum(-1) - 1).clamp(min=0)).to(device),
+        input_ids=rest_ids.to(device),
+        attention_mask=mask.to(device),
+        position_ids=positions.to(device),
         past_key_values=cache,
         use_cache=True,
         logits_to_keep=1,
@@ -129,11 +150,11 @@ def _score_prompt_batch(
             targets[row, : len(answer) - 1] = torch.tensor(answer[1:])
             tail_mask[row, : len(answer) - 1] = 1
         row_index = torch.tensor(source_rows)
-        prompt_lengths = prompt_mask[row_index].sum(-1, keepdim=True)
+        prompt_lengths = mask[row_index].sum(-1, keepdim=True)
         cache.batch_select_indices(rows)  # repeats a prompt's keys/values once per answer
         logits = model(
             input_ids=tail_ids.to(device),
-            attention_mask=torch.cat([prompt_mask[row_index], tail_mask], dim=-1).to(device),
+            attention_mask=torch.cat([mask[row_index], tail_mask], dim=-1).to(device),
             position_ids=(prompt_lengths + torch.arange(tail_width)).to(device),
             past_key_values=cache,
             use_cache=False,
@@ -144,6 +165,14 @@ def _score_prompt_batch(
         totals += token_scores.sum(-1).double().cpu()
     for index, total in zip(pair_indices, totals.tolist(), strict=True):
         scores[index] = total
+
+
+def _common_prefix_length(prompts: list[tuple[int, ...]], limit: int) -> int:
+    first = prompts[0]
+    length = 0
+    while length < limit and all(p[length] == first[length] for p in prompts):
+        length += 1
+    return length
 
 
 def _score_full_batch(

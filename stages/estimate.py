@@ -43,36 +43,43 @@ HUB_SIZES = {
 # CPU: SmolLM2-135M, LoRA r16, bf16 autocast, 2 shared cores, the tiny preset's batch shapes;
 # bench/train_speed.py medians (docs/benchmarks.md, "CPU results"). They halve when another
 # job holds one of the two cores, so a busy machine runs up to ~2x over the plan.
-# GPU rows are predictions for an 8B model in NF4 from the BRIEF §7 anchors (unsloth ~3.7k
-# tokens/s for 7B on an A100, plain HF ~2.4k; a 24 GB card is slower), not yet measured: run
+# GPU rows are predictions for an 8B model in NF4 with unsloth on a 24 GB L4/A10-class card,
+# scaled from the BRIEF §7 anchor (7B, unsloth, A100: ~3.7k tokens/s) by dense bf16 throughput
+# (an L4 has ~0.4x an A100's; a T4 ~0.2x, so expect ~2x longer there). Not yet measured: run
 # bench/random_8b.py on a lent GPU and replace them.
 THROUGHPUT = {
     ("cpu", "documents"): 200.0,
-    ("cpu", "chats"): 190.0,
-    ("gpu-8b", "documents"): 2_000.0,
-    ("gpu-8b", "chats"): 1_500.0,
+    ("cpu", "chats"): 210.0,
+    ("gpu-8b", "documents"): 1_500.0,
+    ("gpu-8b", "chats"): 1_200.0,
 }
-# Seconds per stage outside the token loop: process start-up, model load, tokenization, trainer
-# set-up, checkpoint saves (CPU measured; GPU: loading 8B weights and quantizing them).
-STAGE_OVERHEAD_S = {"cpu": 25.0, "gpu-8b": 120.0}
+# Seconds per stage outside the token loop: model load, tokenization, trainer set-up, checkpoint
+# saves (CPU: measured ~1.5 s with the 135M model; GPU: loading and quantizing 8B weights,
+# predicted). Python's imports happen once per run, not per stage.
+STAGE_OVERHEAD_S = {"cpu": 3.0, "gpu-8b": 120.0}
 
-# Peak-memory model constants (bytes). CPU ones are fitted to bench/train_speed.py peaks.
+# Peak-memory model constants (bytes). The CPU ones are fitted to peak resident memory of
+# SmolLM2-135M documents training (bench/train_speed.py workers at 128 to 4096 tokens per
+# micro-batch: linear, 2.2 MB per token, 1.4 GiB at zero; docs/benchmarks.md). GPU ones are
+# predictions until bench/random_8b.py runs on a lent GPU.
 # Resident memory of Python + torch + transformers + trl + datasets before the model loads.
 CPU_RUNTIME = 0.9e9
 # CUDA context and allocator slack that max_memory_allocated does not show.
 GPU_RUNTIME = 0.8e9
 # Activations kept for backward per token, per hidden unit, per layer. CPU (fp32 weights, bf16
-# autocast, no checkpointing) fitted; GPU from the tensors a bf16 Llama layer saves (q, k, v,
-# attention and MLP inputs, gate/up/act products ~ 8 hidden + 4 intermediate values, 2 bytes).
-CPU_ACTIVATION = 60.0
-# With gradient checkpointing only each layer's input survives (2 bytes per hidden unit, bf16;
-# 4 on CPU), plus one layer's full working set during its recomputation.
-CHECKPOINT_BOUNDARY = {"cpu": 4.0, "gpu": 2.0}
-# Logits per token per vocabulary entry: bf16 logits, their fp32 copy for the loss and its
-# gradient, plus trl's entropy/accuracy metrics on CPU. Unsloth's fused, chunked cross-entropy
-# never materialises the full fp32 logits.
-LOGIT_BYTES = {"cpu": 14.0, "gpu": 10.0, "gpu-unsloth": 2.0}
-# NF4 storage per quantized weight: 4 bits + double-quantized absmax (bitsandbytes).
+# autocast, no checkpointing) fitted: autocast saves a bf16 copy of each projection's input,
+# LoRA's too, beside the fp32 residual stream. GPU counts the tensors a bf16 Llama layer saves:
+# ~8 hidden-sized and ~4 intermediate-sized values, 2 bytes each (in `peak_memory_gb`).
+CPU_ACTIVATION = 106.0
+# With gradient checkpointing only each layer's input survives (bytes per hidden unit: bf16 on
+# GPU, fp32 residual on CPU; unsloth's checkpointing offloads it to host RAM), plus one layer's
+# full working set during its recomputation.
+CHECKPOINT_BOUNDARY = {"cpu": 4.0, "gpu": 2.0, "gpu-unsloth": 0.0}
+# Logits per token per vocabulary entry. trl >= 1.15 never materialises the full logits: its
+# fused LM head projects and scores tokens in chunks (an fp32 chunk and its softmax), so the
+# cost is small on CPU and plain GPU alike; unsloth's fused cross-entropy chunks the vocabulary
+# too.
+LOGIT_BYTES = {"cpu": 8.0, "gpu": 8.0, "gpu-unsloth": 2.0}
 NF4_BYTES = 0.516
 
 
@@ -171,7 +178,8 @@ def peak_memory_gb(
     else:
         weights = (shape.linear_params() + shape.embedding_params()) * (2 if gpu else 4)
     adapter = lora_params(model, lora) * 16  # fp32 weight, gradient, Adam m and v
-    device = "gpu" if gpu else "cpu"
+    unsloth = gpu and model.use_unsloth and model.load_in_4bit  # stages.model's condition
+    device = "gpu-unsloth" if unsloth else "gpu" if gpu else "cpu"
     if gpu:
         per_layer = 2 * (8 * shape.hidden + 4 * shape.intermediate)
     else:
@@ -180,8 +188,7 @@ def peak_memory_gb(
         kept = shape.layers * CHECKPOINT_BOUNDARY[device] * shape.hidden + per_layer
     else:
         kept = shape.layers * per_layer
-    fused = gpu and model.use_unsloth and model.load_in_4bit
-    logits = LOGIT_BYTES["gpu-unsloth" if fused else device] * shape.vocab
+    logits = LOGIT_BYTES[device] * shape.vocab
     runtime = GPU_RUNTIME if gpu else CPU_RUNTIME
     return (weights + adapter + tokens * (kept + logits) + runtime) / 2**30
 
@@ -281,13 +288,16 @@ def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) ->
 
     from stages.model import has_cuda
 
-    gpu = has_cuda()
     table = Table(title=f"Plan: {cfg.description} (preset {cfg.preset}) → {run_dir}")
     for column in ("stage", "rows", "tokens", "time", "peak mem", "status"):
         table.add_column(column, justify="left" if column in ("stage", "status") else "right")
     stages = training_stages(plans)
     total = 0.0
+    gpus = set()
     for stage, job in stages.items():
+        # A preset for an 8B model only runs on a GPU: plan for one even on a CPU machine.
+        gpu = has_cuda() or job.model.name != EMBEDDED_MODEL
+        gpus.add(gpu)
         estimate = estimate_job(stage, job, gpu)
         done = (run_dir / stage / "manifest.json").exists()
         total += 0 if done else estimate.seconds
@@ -302,7 +312,7 @@ def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) ->
     console = Console()
     console.print(table)
     evals = [p.eval_stage for p in plans]
-    device = "GPU (predicted throughput)" if gpu else "CPU (measured throughput)"
+    device = "GPU (predicted throughput)" if True in gpus else "CPU (measured throughput)"
     console.print(
         f"{len(stages)} training stages, {len(evals)} eval stages; training ≈ {_minutes(total)} "
         f"remaining on {device}, plus evaluation."
