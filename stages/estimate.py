@@ -10,7 +10,7 @@ Time = a fixed per-stage start-up + tokens × epochs / throughput, with throughp
 measured by bench/train_speed.py (docs/benchmarks.md has the measurements and the
 predicted-vs-measured check).
 
-Memory = weights (fp32 on CPU; NF4 linears + bf16 embeddings in 4-bit) + LoRA weight, gradient
+Memory = weights (fp32 on CPU; NF4 linears + embeddings in 4-bit) + LoRA weight, gradient
 and Adam state + activations of the largest micro-batch + logits + a fixed runtime overhead:
 peak resident memory on CPU, peak allocated VRAM plus the CUDA context on GPU.
 """
@@ -173,12 +173,16 @@ def peak_memory_gb(
     (0 = `max_seq_len`: packed documents always fill it)."""
     shape = model_shape(model)
     tokens = train.batch_size * min(seq_len or train.max_seq_len, train.max_seq_len)
+    unsloth = gpu and model.use_unsloth and model.load_in_4bit  # stages.model's condition
     if model.load_in_4bit:
-        weights = shape.linear_params() * NF4_BYTES + shape.embedding_params() * 2
+        # peft's prepare_model_for_kbit_training upcasts the unquantized embeddings and head to
+        # fp32 on the plain stack; unsloth keeps them in bf16.
+        weights = shape.linear_params() * NF4_BYTES + shape.embedding_params() * (
+            2 if unsloth else 4
+        )
     else:
         weights = (shape.linear_params() + shape.embedding_params()) * (2 if gpu else 4)
     adapter = lora_params(model, lora) * 16  # fp32 weight, gradient, Adam m and v
-    unsloth = gpu and model.use_unsloth and model.load_in_4bit  # stages.model's condition
     device = "gpu-unsloth" if unsloth else "gpu" if gpu else "cpu"
     if gpu:
         per_layer = 2 * (8 * shape.hidden + 4 * shape.intermediate)

