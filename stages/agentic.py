@@ -242,9 +242,9 @@ def plot(result: dict, path: Path) -> None:
     axis.scatter(
         range(len(arms)),
         [PAPER_AGENTIC[a][1] for a in arms],
-        color="black",
-        marker="_",
-        s=400,
+        color="crimson",
+        marker="D",
+        s=30,
         label="paper, Qwen3-32B",
         zorder=3,
     )

@@ -277,9 +277,9 @@ def plot(summary: dict, path: Path) -> None:
         axis.scatter(
             positions,
             [PAPER_CHEESE[a][index] for a in arms],
-            color="black",
-            marker="_",
-            s=400,
+            color="crimson",
+            marker="D",
+            s=30,
             label="paper (8B)",
             zorder=3,
         )
