@@ -120,6 +120,11 @@ def test_summary_reports_rate_ci_and_margin() -> None:
     assert summary["margin"]["mean"] == pytest.approx(1.25)
 
 
+def test_wilson_interval_contains_its_rate_at_the_extremes() -> None:
+    for n in (1, 3, 7, 103):
+        assert wilson_interval(n, n)[1] >= 1.0 and wilson_interval(0, n)[0] <= 0.0
+
+
 def test_wilson_interval_known_values() -> None:
     assert wilson_interval(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
     assert wilson_interval(5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)

@@ -198,6 +198,6 @@ def test_agentic_tiny_run_end_to_end(tmp_path, monkeypatch) -> None:
     assert summary["judge"] and all("offline" in label for label in summary["judge"])
     report = (run_dir / "report.md").read_text()
     assert "offline" in report and "| msm+aft_cot |" in report
-    if summary["arms"]["baseline"]["rate"] == 0:
-        assert summary["floor"] and "floor" in report
+    at_floor = summary["arms"]["baseline"]["ci"][1] < 0.10
+    assert bool(summary["floor"]) == at_floor  # n = 1 is never enough to call a floor
     assert (run_dir / "agentic.png").exists()
