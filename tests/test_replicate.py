@@ -122,7 +122,7 @@ def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
             assert 0.0 <= entry["low"] <= entry["rate"] <= entry["high"] <= 1.0
             assert entry["n"] > 0
     assert any("toy scale" in note for note in summary["deviations"])
-    assert len(summary["mechanism_checks"]) == 6
+    assert len(summary["mechanism_checks"]) == 7  # 1 MSM + 2 survive + 3 install + 1 control
     report = (run_dir / "report.md").read_text()
     assert "| msm_america+aft |" in report and "Deviations from the paper" in report
     assert (run_dir / "cheese.png").stat().st_size > 10_000
