@@ -355,7 +355,8 @@ def main(argv: list[str]) -> int:
     try:
         for seq in args.seq:
             for batch in args.batch:
-                order = abba((stacks[0], stacks[-1]), args.repeats) if len(stacks) > 1 else stacks
+                pair = (stacks[0], stacks[-1])
+                order = abba(pair, args.repeats) if len(stacks) > 1 else stacks * args.repeats
                 for stack in order:
                     loads.append(load_average())
                     worker_args = [

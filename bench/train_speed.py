@@ -2,6 +2,7 @@
 
     python -m bench.train_speed --kind documents      # MSM midtraining (~3 min on 2 CPU cores)
     python -m bench.train_speed --kind chats          # AFT chats (~2 min)
+    python -m bench.train_speed --memory-sweep 1x128 2x512 4x512 8x512   # the memory model (~3 min)
 
 Both variants train the same LoRA (the preset's rank and projections) on the same rows of the
 preset's data, with the same batch size, sequence length and learning rate:
@@ -55,6 +56,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--steps", type=int, help="optimizer steps per measurement (default: 3 documents, 6 chats)"
     )
     parser.add_argument("--repeats", type=int, default=2, help="measurements of each variant")
+    parser.add_argument(
+        "--memory-sweep",
+        nargs="+",
+        metavar="BxS",
+        help="peak memory of ours at these batch x seq shapes vs the dry-run model, e.g. 4x512",
+    )
     parser.add_argument("--no-log", action="store_true", help="print only; leave docs alone")
     parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("overrides", nargs="*", help="preset overrides, e.g. midtrain.batch_size=2")
@@ -149,6 +156,18 @@ def main(argv: list[str]) -> int:
     if args.worker:
         emit(worker(args.worker, job, args.steps))
         return 0
+    if args.memory_sweep:
+        title, body, loads = memory_sweep(args, job)
+    else:
+        title, body, loads = compare(args, job)
+    print(body)
+    if not args.no_log:
+        append_log(title, command_line(), body, loads)
+    return 0
+
+
+def compare(args: argparse.Namespace, job: Any) -> tuple[str, str, list[str]]:
+    """ours vs plain, ABBA."""
     passthrough = ["--kind", args.kind, "--preset", args.preset, "--steps", str(args.steps)]
     results, loads = [], []
     for variant in abba(VARIANTS, args.repeats):
@@ -185,10 +204,46 @@ def main(argv: list[str]) -> int:
         f"peak memory ours/plain: {ratio_text(memory)}; ours median "
         f"{median([r['tokens_per_s'] for r in results if r['variant'] == 'ours']):.0f} tokens/s."
     )
-    print(body)
-    if not args.no_log:
-        append_log(f"training speed, {args.kind}", command_line(), body, loads)
-    return 0
+    return f"training speed, {args.kind}", body, loads
+
+
+def memory_sweep(args: argparse.Namespace, job: Any) -> tuple[str, str, list[str]]:
+    """Peak memory of `ours` at several micro-batch shapes beside stages/estimate.py's model,
+    with the least-squares line through the measurements (the model's CPU constants)."""
+    from stages.estimate import peak_memory_gb as predicted_gb
+
+    section = "midtrain" if args.kind == "documents" else "aft"
+    rows, points, loads = [], [], []
+    for shape in args.memory_sweep:
+        batch, seq = (int(x) for x in shape.split("x"))
+        loads.append(load_average())
+        sized = [f"{section}.batch_size={batch}", f"{section}.max_seq_len={seq}"]
+        worker_args = ["--kind", args.kind, "--preset", args.preset, "--steps", "2"]
+        record = run_worker(
+            "bench.train_speed", [*worker_args, "--worker", "ours", *args.overrides, *sized]
+        )
+        train = dataclasses.replace(job.train, batch_size=batch, max_seq_len=seq)
+        predicted = predicted_gb(job.model, job.lora, train, gpu=False)
+        points.append((batch * seq, record["peak_gb"]))
+        error = (predicted - record["peak_gb"]) / record["peak_gb"]
+        rows.append(
+            [shape, loads[-1], batch * seq, record["peak_gb"], f"{predicted:.2f}", f"{error:+.0%}"]
+        )
+        print(f"[bench] {shape}: measured {record['peak_gb']} GB, predicted {predicted:.2f} GB")
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / max(
+        sum((x - mean_x) ** 2 for x, _ in points), 1e-9
+    )
+    body = (
+        f"{args.kind}, preset {args.preset}, `ours` settings, peak resident memory per "
+        f"micro-batch shape (batch x max_seq_len; packed rows fill it).\n\n"
+        + markdown_table(["shape", "load", "tokens", "measured GB", "predicted GB", "error"], rows)
+        + f"\n\nLeast squares: {slope * 2**30 / 1e6:.2f} MB per token, "
+        f"{mean_y - slope * mean_x:.2f} GiB at zero tokens."
+    )
+    return f"training memory sweep, {args.kind}", body, loads
 
 
 if __name__ == "__main__":
