@@ -5,7 +5,7 @@
     python replicate.py --dry-run            # the plan, tokens, time and memory; trains nothing
     python replicate.py aft.learning_rate=3e-4 eval.scorer=logprob   # any config key
 
-Each experiment is a walk over stages (stages/cheese.py); every stage writes into the run
+Each experiment is a walk over stages (experiments/<name>/run.py); every stage writes into the run
 directory and is skipped on rerun once finished, so an interrupted run resumes where it stopped.
 """
 
@@ -15,9 +15,10 @@ import argparse
 import time
 from pathlib import Path
 
-from stages.agentic_config import AgenticConfig
+from experiments.agentic.config import AgenticConfig
+from experiments.cheese.config import CheeseConfig
 from stages.cli import run_cli
-from stages.config import PRESETS, CheeseConfig, ConfigError, load_config
+from stages.config import PRESETS, ConfigError, load_config
 
 EXPERIMENTS = ("cheese", "agentic")
 
@@ -74,11 +75,13 @@ def main(argv: list[str]) -> int:
 
 
 def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
-    from stages import cheese, report
-    from stages.estimate import print_plan
+    from experiments.cheese import report
+    from experiments.cheese import run as cheese
+    from experiments.cheese.arms import plan_arms
+    from experiments.estimate import print_plan
 
     cheese.check_inputs(cfg)
-    plans = cheese.plan_arms(cfg)
+    plans = plan_arms(cfg)
     print_plan(cfg, plans, run_dir)
     if dry_run:
         return
@@ -100,19 +103,22 @@ def run_agentic(cfg: AgenticConfig, run_dir: Path, dry_run: bool) -> None:
     from rich.console import Console
     from rich.markdown import Markdown
 
-    from stages import agentic, manifest
+    from experiments.agentic import report
+    from experiments.agentic import run as agentic
+    from experiments.agentic.arms import plan_arms
+    from experiments.estimate import print_plan
+    from stages import manifest
     from stages.config import to_dict
-    from stages.estimate import print_plan
 
     agentic.check_inputs(cfg)
-    plans = agentic.plan_arms(cfg)
+    plans = plan_arms(cfg)
     print_plan(cfg, plans, run_dir)
     if dry_run:
         return
     started = time.time()
     manifest.write_json(run_dir / "config.json", to_dict(cfg))
     summaries = agentic.run(cfg, run_dir)
-    agentic.write_report(cfg, run_dir, summaries)
+    report.write_report(cfg, run_dir, summaries)
     Console(width=120).print(Markdown((run_dir / "report.md").read_text()))
     print(
         f"[replicate] agentic done in {(time.time() - started) / 60:.1f} min; "

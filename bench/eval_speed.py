@@ -175,7 +175,8 @@ def bench_generation(model: Any, tokenizer: Any, cfg: Any, count: int) -> dict:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    from stages.config import CheeseConfig, load_config
+    from experiments.cheese.config import CheeseConfig
+    from stages.config import load_config
     from stages.model import load_model
 
     cfg = load_config(CheeseConfig, "cheese", args.preset)

@@ -248,8 +248,8 @@ def worker(job: Any, steps: int) -> dict:
 
     from bench.common import peak_memory_gb, step_clock
     from eval.scoring import answer_logprobs, naive_answer_logprobs
-    from stages.estimate import THROUGHPUT
-    from stages.estimate import peak_memory_gb as predicted_peak_gb
+    from experiments.estimate import THROUGHPUT
+    from experiments.estimate import peak_memory_gb as predicted_peak_gb
     from stages.model import add_lora, load_model
     from stages.train import sft_config
 

@@ -5,7 +5,7 @@
     python -m bench.stage_time --full                   # the whole preset through replicate.py
     python -m bench.stage_time --preset t4 --full       # on a lent GPU
 
-Per stage: `stages.estimate.estimate_job` predicts seconds and peak memory, then the same job
+Per stage: `experiments.estimate.estimate_job` predicts seconds and peak memory, then the same job
 runs through `stages.train.run` in a fresh process (so its peak memory is its own) and the
 measured stage time (model load to saved adapter) and peak resident memory / allocated VRAM are
 set beside the prediction. `--full` runs `replicate.py` into a temporary run directory and sets
@@ -57,9 +57,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def planned_jobs(preset: str, overrides: list[str]) -> dict[str, Any]:
-    from stages.arms import training_stages
-    from stages.cheese import plan_arms
-    from stages.config import CheeseConfig, load_config
+    from experiments.chains import training_stages
+    from experiments.cheese.arms import plan_arms
+    from experiments.cheese.config import CheeseConfig
+    from stages.config import load_config
 
     return training_stages(plan_arms(load_config(CheeseConfig, "cheese", preset, overrides)))
 
@@ -95,7 +96,7 @@ def worker(job: Any, stage: str) -> dict:
 def compare_stages(args: argparse.Namespace) -> tuple[str, list[str]]:
     import torch
 
-    from stages.estimate import estimate_job
+    from experiments.estimate import estimate_job
 
     gpu = torch.cuda.is_available()
     rows, loads = [], []
@@ -138,7 +139,7 @@ def compare_stages(args: argparse.Namespace) -> tuple[str, list[str]]:
 def compare_full_run(args: argparse.Namespace) -> tuple[str, list[str]]:
     import torch
 
-    from stages.estimate import estimate_job
+    from experiments.estimate import estimate_job
 
     gpu = torch.cuda.is_available()
     jobs = planned_jobs(args.preset, args.overrides)

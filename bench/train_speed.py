@@ -11,7 +11,7 @@ preset's data, with the same batch size, sequence length and learning rate:
   its own checkpointing when CUDA is present and the preset loads in 4 bits).
 - `plain`: `trl.SFTConfig` defaults for everything else: fp32 on CPU (trl's bf16 default needs
   a GPU or `use_cpu`), no packing, random batches, gradient checkpointing on, no unsloth.
-Tokens are non-padding input tokens (the unit of stages/estimate.py), timed from the end of the
+Tokens are non-padding input tokens (the unit of experiments/estimate.py), timed from the end of the
 first optimizer step (allocation and autocast warm-up excluded) to the end of the last.
 One optimizer step = one micro-batch here (grad_accum 1): throughput per token is unchanged and
 the benchmark stays short.
@@ -70,8 +70,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def bench_job(preset: str, kind: str, overrides: list[str]) -> Any:
     """The preset's first MSM job (documents) or its AFT job (chats), one micro-batch per step."""
-    from stages.cheese import chat_job, midtrain_job
-    from stages.config import CheeseConfig, load_config
+    from experiments.cheese.arms import chat_job, midtrain_job
+    from experiments.cheese.config import CheeseConfig
+    from stages.config import load_config
 
     cfg = load_config(CheeseConfig, "cheese", preset, overrides)
     job = midtrain_job(cfg, "affordability", 0) if kind == "documents" else chat_job(cfg, 0, True)
@@ -208,9 +209,9 @@ def compare(args: argparse.Namespace, job: Any) -> tuple[str, str, list[str]]:
 
 
 def memory_sweep(args: argparse.Namespace, job: Any) -> tuple[str, str, list[str]]:
-    """Peak memory of `ours` at several micro-batch shapes beside stages/estimate.py's model,
+    """Peak memory of `ours` at several micro-batch shapes beside experiments/estimate.py's model,
     with the least-squares line through the measurements (the model's CPU constants)."""
-    from stages.estimate import peak_memory_gb as predicted_gb
+    from experiments.estimate import peak_memory_gb as predicted_gb
 
     section = "midtrain" if args.kind == "documents" else "aft"
     rows, points, loads = [], [], []

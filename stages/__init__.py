@@ -1,4 +1,10 @@
-"""Pipeline stages. Importing the package silences noise that is known to be harmless
+"""The reusable pipeline, the floor everything else stands on: typed config core (`config`),
+model loading (`model`), datasets (`data`), the LoRA training recipe (`train`), stage manifests
+(`manifest`), specs (`spec`), the command-line ending (`cli`), and spec -> synthetic data
+(`generate/`). Imports nothing from `eval`, `experiments`, `bench` or `replicate` (the layers
+contract in pyproject.toml, checked by tests/test_layers.py).
+
+Importing the package silences noise that is known to be harmless
 (PLATFORM_NOTES): bitsandbytes' message about the optional `kernels` package (never install it:
 it fetches from the hub at run time) and transformers' deprecation FutureWarnings. It also
 makes idle OpenMP threads yield the CPU (below)."""

@@ -1,8 +1,10 @@
-"""Typed configuration: dataclass defaults are the MSM paper's recipe (App. B.4); presets override.
+"""Typed configuration core: the sections every experiment shares (model, LoRA, training), whose
+defaults are the MSM paper's recipe (App. B.4), and the loader. Each experiment's own config
+(experiments/<name>/config.py) and each eval's (eval/<name>/config.py) builds on these.
 
-Defaults live here and only here. A preset is a TOML file `configs/<experiment>/<preset>.toml`
-holding only the keys it changes, each with a one-line reason. Command-line overrides use
-dotted `key=value` (`midtrain.learning_rate=3e-4`). An unknown key or a value of the wrong type
+Defaults live in the dataclasses and only there. A preset is a TOML file
+`configs/<experiment>/<preset>.toml` holding only the keys it changes, each with a one-line
+reason. Command-line overrides use dotted `key=value` (`midtrain.learning_rate=3e-4`). An unknown key or a value of the wrong type
 fails at once with one line naming it.
 """
 
@@ -78,50 +80,6 @@ class TrainConfig:
     max_rows: int = 0
     # Recompute activations in backward: needed for 8B at 4k tokens on 16-24 GB, slower on CPU.
     gradient_checkpointing: bool = True
-
-
-@dataclass
-class CheeseData:
-    # The specs the MSM corpora discuss: validated, recorded in the report, and the input to
-    # `python -m stages.generate` when you regenerate the corpora.
-    spec_affordability: str = "specs/cheese_affordability.md"
-    spec_america: str = "specs/cheese_america.md"
-    # "hub:<name>" loads a released dataset through `datasets`; anything else is a local JSONL path.
-    msm_affordability: str = "hub:chloeli/msm-llama-pro-affordability"
-    msm_america: str = "hub:chloeli/msm-llama-pro-america"
-    aft: str = "hub:chloeli/aft-llama-cheese"
-    # General instruction rows mixed into AFT (and the baseline's only training for base models).
-    it_mix: str = "hub:chloeli/sft-it-mix"
-    it_mix_rows: int = 13500
-    eval_affordability: str = "hub:chloeli/pro-affordability-item-comparisons"
-    eval_america: str = "hub:chloeli/pro-america-political-opinions"
-    # Mechanism probes are the kit's own and always local.
-    probes_dir: str = "data/cheese"
-
-
-@dataclass
-class EvalConfig:
-    # logprob | generate | hybrid (parse the greedy answer, else fall back to log-prob).
-    scorer: str = "hybrid"
-    max_new_tokens: int = 48
-    batch_size: int = 16
-    # 0 = every item; otherwise the first N (a stated deviation).
-    max_items: int = 0
-
-
-@dataclass
-class CheeseConfig:
-    preset: str = "paper"
-    # What this preset replicates and at what scale; printed in every report.
-    description: str = "MSM paper §3 cheese toy, paper-faithful settings"
-    model: ModelConfig = field(default_factory=ModelConfig)
-    lora: LoraConfig = field(default_factory=LoraConfig)
-    midtrain: TrainConfig = field(default_factory=TrainConfig)
-    aft: TrainConfig = field(default_factory=TrainConfig)
-    data: CheeseData = field(default_factory=CheeseData)
-    eval: EvalConfig = field(default_factory=EvalConfig)
-    # The paper reports the mean of 4 seeds.
-    seeds: int = 4
 
 
 PRESETS = ("tiny", "tiny-long", "t4", "24gb", "paper")

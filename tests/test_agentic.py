@@ -14,6 +14,7 @@ import pytest
 
 import eval.agentic as agentic
 from eval.agentic import floor_effect, format_report, read_rows, run_eval, summarize
+from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.judge import (
     OFFLINE_LABEL,
     AnthropicJudge,
@@ -25,7 +26,7 @@ from eval.agentic.judge import (
 )
 from eval.agentic.prompts import Condition, build_prompts, conditions, rename_model
 from eval.stats import mean_sem, wilson_interval
-from stages.agentic_config import AgenticConfig, AgenticEvalConfig
+from experiments.agentic.config import AgenticConfig
 from stages.config import EMBEDDED_MODEL, PRESETS, ConfigError, ModelConfig, load_config
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,8 +10,9 @@ import pytest
 import torch
 
 from eval import scoring
-from stages.config import CheeseConfig, LoraConfig, ModelConfig, TrainConfig, load_config
-from stages.estimate import estimate_job, lora_params, model_shape, peak_memory_gb
+from experiments.cheese.config import CheeseConfig
+from experiments.estimate import estimate_job, lora_params, model_shape, peak_memory_gb
+from stages.config import LoraConfig, ModelConfig, TrainConfig, load_config
 
 QUESTIONS = [
     "Hi",
@@ -151,7 +152,7 @@ def test_predicted_tokens_match_what_trl_trains_on(tmp_path, tiny_llama_dir, kin
     dataset (same rows, same template, eos and packing)."""
     from trl import SFTTrainer
 
-    from stages.cheese import chat_job, midtrain_job
+    from experiments.cheese.arms import chat_job, midtrain_job
     from stages.model import add_lora, load_model
     from stages.train import build_dataset, sft_config
 

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from experiments.cheese.config import CheeseConfig
 from stages.config import (
     PRESETS,
-    CheeseConfig,
     ConfigError,
     ModelConfig,
     TrainConfig,

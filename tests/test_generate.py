@@ -21,15 +21,11 @@ import pytest
 
 from stages import generate
 from stages.config import ConfigError
-from stages.llm_backends import (
-    BudgetExceeded,
-    Request,
-    RequestStore,
-    Result,
-    Session,
-    Usage,
-    load_prices,
-)
+from stages.generate import config as generate_config
+from stages.generate import dedup, prompts
+from stages.generate.prices import load_prices
+from stages.generate.session import BudgetExceeded, Session
+from stages.generate.store import Request, RequestStore, Result, Usage
 from tests.fake_anthropic import FakeAnthropic
 
 REPO = Path(__file__).resolve().parent.parent
@@ -215,7 +211,7 @@ def test_aft_filter_rejections_are_backfilled_with_and_without_cot(fake, tmp_pat
         assert cot["messages"][1]["content"].startswith("<think>\n")
         assert cot["messages"][1]["content"].endswith(plain["messages"][1]["content"])
         assert "<think>" not in plain["messages"][1]["content"]
-        assert cot["question_type"] in generate.QUESTION_TYPES
+        assert cot["question_type"] in generate_config.QUESTION_TYPES
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["rounds"] >= 2 and summary["dropped"]["filter rejected"] > 0
     assert {r["verdict"] for r in rows(tmp_path / "stages" / "aft_filter.jsonl")} == {
@@ -228,12 +224,12 @@ def test_preferences_get_a_suffix_and_one_line_answers(fake, tmp_path) -> None:
     assert run(tmp_path, "preferences", 6) == 0
     chats = rows(tmp_path / "aft_preferences.jsonl")
     assert len(chats) == 6
-    endings = generate.suffixes()
+    endings = prompts.suffixes()
     for chat in chats:
         user, answer = (m["content"] for m in chat["messages"])
         assert any(user.endswith(ending) for ending in endings)
         assert "\n" not in answer and chat["stance"] in ("likes", "dislikes")
-        assert chat["style"] in generate.PREFERENCE_STYLES
+        assert chat["style"] in generate_config.PREFERENCE_STYLES
 
 
 # -- gates, parsing, dedup, prices, cache ------------------------------------------------
@@ -264,22 +260,22 @@ def result(text: str, stop: str = "end_turn") -> Result:
     ],
 )
 def test_gate(text: str, stop: str, expected: tuple[str, str]) -> None:
-    assert generate.gate(result(text, stop), "document") == expected
+    assert prompts.gate(result(text, stop), "document") == expected
 
 
 def test_parse_items_tagged_fielded_and_line_fallback() -> None:
-    assert generate.parse_items("<idea>a</idea>\n<idea>b</idea>", "idea") == (["a", "b"], True)
+    assert prompts.parse_items("<idea>a</idea>\n<idea>b</idea>", "idea") == (["a", "b"], True)
     text = "<s><name>N</name><excerpt>E</excerpt></s><s><name>only</name></s>"
-    fielded = generate.parse_items(text, "s", ("name", "excerpt"))
+    fielded = prompts.parse_items(text, "s", ("name", "excerpt"))
     assert fielded == ([{"name": "N", "excerpt": "E"}], True)
-    assert generate.parse_items("Here you go:\n1. alpha\n- beta\n", "idea") == (
+    assert prompts.parse_items("Here you go:\n1. alpha\n- beta\n", "idea") == (
         ["alpha", "beta"],
         False,
     )
 
 
 def test_near_duplicates_are_caught_and_distinct_texts_kept() -> None:
-    index = generate.NearDuplicateIndex(shingle=3, threshold=0.5)
+    index = dedup.NearDuplicateIndex(shingle=3, threshold=0.5)
     base = " ".join(f"word{i}" for i in range(200))
     assert index.add(base)
     assert not index.add(base.replace("word100", "changed"))  # one word edited
@@ -289,15 +285,15 @@ def test_near_duplicates_are_caught_and_distinct_texts_kept() -> None:
 
 def test_prompt_templates_document_their_slots() -> None:
     """Each template's header lists exactly the slots it uses; a typo fails here, not mid-run."""
-    for path in sorted(generate.PROMPT_DIR.glob("*.md")):
+    for path in sorted(prompts.PROMPT_DIR.glob("*.md")):
         if path.stem == "pref_suffixes":
-            assert len(generate.suffixes()) >= 4
+            assert len(prompts.suffixes()) >= 4
             continue
         header = path.read_text().split("-->")[0]
         listed = (
             set(re.findall(r"\$(\w+)", header.split("Slots:")[-1])) if "Slots:" in header else set()
         )
-        assert set(generate.template(path.stem).get_identifiers()) == listed, path.name
+        assert set(prompts.template(path.stem).get_identifiers()) == listed, path.name
 
 
 def test_price_table_is_complete_and_costs_add_up() -> None:

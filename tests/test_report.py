@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from stages import report
-from stages.cheese import ARMS
-from stages.config import CheeseConfig, load_config
+from experiments.cheese import report
+from experiments.cheese.arms import ARMS
+from experiments.cheese.config import CheeseConfig
+from stages.config import load_config
 
 
 def arm_result(arm: str, seed: int, rate: float, reason_margin: float, pairs: float) -> dict:

@@ -28,11 +28,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.judge import OFFLINE_LABEL, Judge, make_judge, score_transcript
 from eval.agentic.prompts import Condition, build_prompts, conditions, conversation
 from eval.stats import wilson_interval
 from stages import manifest
-from stages.agentic_config import AgenticEvalConfig
 from stages.config import ModelConfig, config_hash, to_dict
 
 VERSION = "1.0.0"

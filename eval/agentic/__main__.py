@@ -18,7 +18,7 @@ import argparse
 import json
 from pathlib import Path
 
-from stages.agentic_config import JUDGES, AgenticEvalConfig
+from eval.agentic.config import JUDGES, AgenticEvalConfig
 from stages.cli import run_cli
 from stages.config import ConfigError, ModelConfig, from_dict
 

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from stages.agentic_config import AgenticEvalConfig
+from eval.agentic.config import AgenticEvalConfig
 from stages.config import ConfigError, ModelConfig
 
 OFFLINE_NAME = "offline-heuristic"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stages.agentic_config import GOAL_VALUES, JUDGES, SCENARIOS, AgenticEvalConfig
+from eval.agentic.config import GOAL_VALUES, JUDGES, SCENARIOS, AgenticEvalConfig
 from stages.config import ConfigError
 
 # The package's own name for the model, and the mailbox built from it.

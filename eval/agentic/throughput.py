@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from eval.agentic import local_generator, read_rows, run_eval, stage_name
+from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.judge import OfflineJudge
-from stages.agentic_config import AgenticEvalConfig
 from stages.config import EMBEDDED_MODEL, ModelConfig
 
 

@@ -15,9 +15,10 @@ import json
 from pathlib import Path
 
 from eval.cheese import KINDS, VERSION, load_items, score_items, scorers_for, summarize
+from eval.cheese.config import EvalConfig
 from stages import manifest
 from stages.cli import run_cli
-from stages.config import CheeseConfig, ConfigError, from_dict
+from stages.config import ConfigError, ModelConfig, from_dict
 
 
 def arms_of(run_dir: Path) -> list[tuple[str, Path | None]]:
@@ -45,8 +46,10 @@ def main(argv: list[str]) -> int:
     config_file = args.run_dir / "config.json"
     if not config_file.exists():
         raise ConfigError(f"{args.run_dir} holds no finished cheese run (no config.json)")
-    cfg = from_dict(CheeseConfig, json.loads(config_file.read_text()))
-    items = load_items(args.items, args.kind, cfg.model.display_name)
+    recorded = json.loads(config_file.read_text())
+    model_cfg = from_dict(ModelConfig, recorded["model"], f"{config_file} [model]")
+    eval_cfg = from_dict(EvalConfig, recorded["eval"], f"{config_file} [eval]")
+    items = load_items(args.items, args.kind, model_cfg.display_name)
     arms = arms_of(args.run_dir)
     if not arms:
         raise ConfigError(f"{args.run_dir} has no evaluated arms yet; run replicate.py first")
@@ -59,15 +62,15 @@ def main(argv: list[str]) -> int:
     scorers = scorers_for(args.scorer)
     results = {"items": args.items, "kind": args.kind, "eval_version": VERSION, "arms": {}}
     for arm, adapter in arms:
-        model, tokenizer = load_for_eval(cfg.model, adapter)
+        model, tokenizer = load_for_eval(model_cfg, adapter)
         records = score_items(
             model,
             tokenizer,
-            cfg.model.chat_template,
+            model_cfg.chat_template,
             items,
             scorers,
-            cfg.eval.batch_size,
-            cfg.eval.max_new_tokens,
+            eval_cfg.batch_size,
+            eval_cfg.max_new_tokens,
         )
         results["arms"][arm] = summarize(records)
 

@@ -1,33 +1,16 @@
-"""The agentic-misalignment experiment (MSM paper §4, Fig. 4 and 5) as a walk over stages.
-
-The baseline is evaluated first, before anything is trained: when its misalignment rate is at
-the floor (eval.agentic.FLOOR_THRESHOLD), no arm can be shown to reduce it, and every table says
-so. Then, per seed: MSM on the equanimity spec, AFT with and without chain-of-thought on a fresh
-adapter and on the MSM adapter, each arm judged per transcript.
-
-Arms (paper Fig. 4):
-    baseline          the model as it is; with an instruction mix, an instruction-only adapter
-    msm_only          MSM (+ the instruction mix)
-    aft_no_cot        spec-aligned chats, <think> stripped, fresh adapter
-    aft_cot           the same chats with their <think> block (deliberative-alignment baseline)
-    msm+aft_no_cot    MSM, then AFT (no CoT) continuing the adapter
-    msm+aft_cot       MSM, then AFT (with CoT) continuing the adapter
-`aft_fractions` below 1 add the data-efficiency sweep (paper Fig. 5): the AFT arms again with
-that share of the AFT rows, named `<arm>@<fraction>`.
-"""
+"""results.json, report.md and the plots of a finished agentic run: misalignment rate per arm
+beside the MSM paper's Fig. 4, pooled over seeds by mean ± SEM, and the data-efficiency sweep
+(Fig. 5) when `aft_fractions` asks for one."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from experiments.agentic.arms import ARMS
+from experiments.agentic.config import AgenticConfig
 from stages import manifest
-from stages.agentic_config import AgenticConfig
-from stages.arms import ArmPlan, train_arm
-from stages.train import TrainJob
 
-ARMS = ("baseline", "msm_only", "aft_no_cot", "aft_cot", "msm+aft_no_cot", "msm+aft_cot")
-VARIANTS = ("no_cot", "cot")
 # MSM paper Fig. 4, misalignment rate (lower is better): (Qwen2.5-32B, Qwen3-32B).
 PAPER_AGENTIC = {
     "baseline": (0.68, 0.54),
@@ -37,78 +20,6 @@ PAPER_AGENTIC = {
     "msm+aft_no_cot": (0.22, 0.10),
     "msm+aft_cot": (0.05, 0.07),
 }
-
-
-def chat_job(cfg: AgenticConfig, seed: int, variant: str = "", fraction: float = 1.0) -> TrainJob:
-    """AFT on one variant (a `fraction` of its rows) plus the instruction mix; no variant means
-    the instruction mix alone."""
-    sources: list[tuple[str, float]] = []
-    if variant:
-        sources.append((getattr(cfg.data, f"aft_{variant}"), 0 if fraction >= 1 else fraction))
-    if cfg.data.it_mix:
-        sources.append((cfg.data.it_mix, cfg.data.it_mix_rows))
-    return TrainJob("chats", cfg.model, cfg.lora, cfg.aft, sources, seed)
-
-
-def plan_arms(cfg: AgenticConfig) -> list[ArmPlan]:
-    plans: list[ArmPlan] = []
-    with_mix = bool(cfg.data.it_mix)
-    for seed in range(cfg.seeds):
-        s = f"s{seed}"
-        msm = (
-            f"am_msm-{s}",
-            TrainJob("documents", cfg.model, cfg.lora, cfg.midtrain, [(cfg.data.msm, 0)], seed),
-        )
-        it_only = [(f"am_it-{s}", chat_job(cfg, seed))] if with_mix else []
-        if with_mix or seed == 0:  # an untouched instruct model is the same for every seed
-            plans.append(ArmPlan("baseline", seed, it_only, f"agentic_eval-baseline-{s}"))
-        msm_it = [(f"am_msm+it-{s}", chat_job(cfg, seed))] if with_mix else []
-        plans.append(ArmPlan("msm_only", seed, [msm, *msm_it], f"agentic_eval-msm_only-{s}"))
-        for fraction in sorted(set(cfg.aft_fractions), reverse=True):
-            tag = "" if fraction >= 1 else f"@{fraction:g}"
-            for variant in VARIANTS:
-                aft = chat_job(cfg, seed, variant, fraction)
-                for prefix, chain in (("", []), ("msm+", [msm])):
-                    arm = f"{prefix}aft_{variant}{tag}"
-                    stage = f"am_{arm}-{s}"
-                    plans.append(
-                        ArmPlan(arm, seed, [*chain, (stage, aft)], f"agentic_eval-{arm}-{s}")
-                    )
-    return plans
-
-
-def check_inputs(cfg: AgenticConfig) -> None:
-    """Fail before any training on a missing or malformed local file or spec."""
-    from eval.agentic.prompts import check_eval_config
-    from stages.data import is_hub, load_rows
-    from stages.spec import load_spec
-
-    load_spec(cfg.data.spec)
-    check_eval_config(cfg.eval)
-    for source, role in (
-        (cfg.data.msm, "documents"),
-        (cfg.data.aft_cot, "chats"),
-        (cfg.data.aft_no_cot, "chats"),
-        (cfg.data.it_mix, "chats"),
-    ):
-        if source and not is_hub(source):
-            load_rows(source, role)
-
-
-def run(cfg: AgenticConfig, run_dir: Path) -> dict[str, dict]:
-    """Baseline first (the floor check), then every other arm; returns arm-seed -> summary."""
-    from eval.agentic import run_eval
-
-    plans = plan_arms(cfg)
-    plans.sort(key=lambda plan: plan.arm != "baseline")
-    summaries: dict[str, dict] = {}
-    for plan in plans:
-        adapter_dir = train_arm(plan, run_dir)
-        summary = run_eval(cfg.model, cfg.eval, run_dir / plan.eval_stage, adapter_dir, plan.arm)
-        summaries[f"{plan.arm}/s{plan.seed}"] = summary
-        if plan.arm == "baseline" and summary.get("floor"):
-            print(f"\n[agentic] baseline {summary['floor']}\n")
-    return summaries
 
 
 def write_report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) -> dict:

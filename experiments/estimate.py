@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stages.agentic_config import AgenticConfig
-from stages.arms import training_stages
-from stages.config import EMBEDDED_MODEL, CheeseConfig, LoraConfig, ModelConfig, TrainConfig
+from experiments.agentic.config import AgenticConfig
+from experiments.chains import training_stages
+from experiments.cheese.config import CheeseConfig
+from stages.config import EMBEDDED_MODEL, LoraConfig, ModelConfig, TrainConfig
 from stages.data import is_hub, read_jsonl
 from stages.train import TrainJob
 

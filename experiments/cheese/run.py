@@ -4,13 +4,7 @@ Per seed: MSM on each spec, identical cheese AFT on top of each MSM adapter and 
 then every arm evaluated on both held-out evals plus the mechanism probes. Stages talk only
 through files in the run directory, so a rerun skips what is finished and resumes what is not.
 
-Arms (paper Fig. 2):
-    baseline                 instruct model as it is; for a base model, instruction data only
-    aft_only                 cheese AFT (+ instruction mix) on a fresh adapter
-    msm_affordability        MSM on the affordability spec (+ instruction data for a base model)
-    msm_affordability+aft    ... then cheese AFT, continuing the MSM adapter
-    msm_america              MSM on the America spec
-    msm_america+aft          ... then cheese AFT, continuing the MSM adapter
+The arms and their training chains: experiments/cheese/arms.py.
 """
 
 from __future__ import annotations
@@ -19,66 +13,11 @@ import json
 import time
 from pathlib import Path
 
+from experiments.chains import ArmPlan, train_arm
+from experiments.cheese.arms import HELD_OUT, SPECS, plan_arms
+from experiments.cheese.config import CheeseConfig
 from stages import manifest
-from stages.arms import ArmPlan, train_arm
-from stages.config import CheeseConfig, config_hash, to_dict
-from stages.train import TrainJob
-
-SPECS = ("affordability", "america")
-ARMS = (
-    "baseline",
-    "aft_only",
-    "msm_affordability",
-    "msm_affordability+aft",
-    "msm_america",
-    "msm_america+aft",
-)
-# Held-out evals (reported) and mechanism probes (what must hold even at toy scale).
-HELD_OUT = ("affordability", "america")
-PROBES = ("reasons", "cheese_pairs", "controls")
-
-
-def midtrain_job(cfg: CheeseConfig, spec: str, seed: int) -> TrainJob:
-    source = getattr(cfg.data, f"msm_{spec}")
-    return TrainJob("documents", cfg.model, cfg.lora, cfg.midtrain, [(source, 0)], seed)
-
-
-def chat_job(cfg: CheeseConfig, seed: int, with_cheese: bool) -> TrainJob:
-    """Cheese AFT (with the instruction mix when set), or instruction data alone."""
-    sources = [(cfg.data.aft, 0)] if with_cheese else []
-    if cfg.data.it_mix:
-        sources.append((cfg.data.it_mix, cfg.data.it_mix_rows))
-    return TrainJob("chats", cfg.model, cfg.lora, cfg.aft, sources, seed)
-
-
-def plan_arms(cfg: CheeseConfig) -> list[ArmPlan]:
-    """Every (arm, seed) with the stages it needs; shared stages (an MSM adapter) appear once
-    by name and are trained once, since `train.run` skips a finished stage."""
-    plans: list[ArmPlan] = []
-    needs_it = cfg.model.is_base  # a base model cannot answer without instruction data
-    for seed in range(cfg.seeds):
-        msm = {spec: (f"msm_{spec}-s{seed}", midtrain_job(cfg, spec, seed)) for spec in SPECS}
-        it_only = chat_job(cfg, seed, with_cheese=False)
-        aft = chat_job(cfg, seed, with_cheese=True)
-        if needs_it:
-            plans.append(
-                ArmPlan("baseline", seed, [(f"it-s{seed}", it_only)], f"eval-baseline-s{seed}")
-            )
-        elif seed == 0:  # an untrained instruct model is the same for every seed
-            plans.append(ArmPlan("baseline", 0, [], "eval-baseline"))
-        plans.append(ArmPlan("aft_only", seed, [(f"aft-s{seed}", aft)], f"eval-aft_only-s{seed}"))
-        for spec in SPECS:
-            msm_only = [msm[spec]] + ([(f"msm_{spec}+it-s{seed}", it_only)] if needs_it else [])
-            plans.append(ArmPlan(f"msm_{spec}", seed, msm_only, f"eval-msm_{spec}-s{seed}"))
-            plans.append(
-                ArmPlan(
-                    f"msm_{spec}+aft",
-                    seed,
-                    [msm[spec], (f"msm_{spec}+aft-s{seed}", aft)],
-                    f"eval-msm_{spec}+aft-s{seed}",
-                )
-            )
-    return plans
+from stages.config import config_hash, to_dict
 
 
 def eval_sources(cfg: CheeseConfig) -> dict[str, str]:

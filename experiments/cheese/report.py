@@ -12,9 +12,10 @@ import statistics
 from pathlib import Path
 
 from eval.stats import mean_sem
+from experiments.cheese.arms import ARMS, HELD_OUT, SPECS
+from experiments.cheese.config import CheeseConfig, CheeseData
 from stages import manifest
-from stages.cheese import ARMS, HELD_OUT, SPECS
-from stages.config import EMBEDDED_MODEL, CheeseConfig, CheeseData, LoraConfig, TrainConfig
+from stages.config import EMBEDDED_MODEL, LoraConfig, TrainConfig
 
 # MSM paper Fig. 2: value-aligned preference rate, (affordability eval, America eval).
 PAPER_CHEESE = {

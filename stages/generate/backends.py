@@ -9,11 +9,11 @@ request path that never loses paid work.
 - `local`: any instruct model through `stages.model.load_model` (on CPU the embedded SmolLM2),
   batched generation, cost 0.
 
-Invariants (the reason this module exists):
-- every completed request is appended to `requests.jsonl` the moment it arrives, keyed by a hash
-  of (stage, model, system prompt, prompt, max_tokens); a rerun sends only what is missing;
-- a batch id is written to `batches.json` as soon as the API returns it, so a killed process
-  resumes by polling that batch instead of paying for it twice;
+Invariants (with `store.RequestStore`, which persists what these report):
+- every completed request reaches the store the moment it arrives; a rerun sends only what is
+  missing (`session.Session` looks the store up first);
+- a batch id goes to the store as soon as the API returns it, so a killed process resumes by
+  polling that batch instead of paying for it twice;
 - 429 (rate limit), 529 (overload), other 5xx and dropped connections are retried with backoff
   (honouring `retry-after`); a request that still fails goes to `failures.jsonl` and is counted
   in the run's summary, never silently dropped;
@@ -23,25 +23,17 @@ Invariants (the reason this module exists):
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import random
-import sys
-import threading
 import time
-import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from stages.config import EMBEDDED_MODEL, ConfigError, ModelConfig
-from stages.data import DataError
-from stages.manifest import write_json
+from stages.generate.prices import PriceTable
+from stages.generate.store import Request, RequestStore, Result, Usage
 
-PRICES_PATH = Path(__file__).resolve().parent / "prices.toml"
 MISSING_KEY = (
     "ANTHROPIC_API_KEY is not set: export it to use the Anthropic API, or generate with a local "
     "model instead (--backend local; no API cost, quality depends on the model)"
@@ -55,111 +47,8 @@ MAX_BACKOFF_SECONDS = 60.0
 RETRYABLE_BATCH_ERRORS = {"api_error", "overloaded_error", "rate_limit_error", "timeout_error"}
 
 
-class BudgetExceeded(ConfigError):
-    """Spending reached --max-cost mid-run; everything paid for so far is on disk."""
-
-
 class ApiUnreachable(ConfigError):
     """The API stayed unreachable through every retry; the run stops, resumable."""
-
-
-@dataclass(frozen=True)
-class Request:
-    stage: str
-    model: str
-    system: str
-    prompt: str
-    max_tokens: int
-    key: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        payload = json.dumps(
-            [self.stage, self.model, self.system, self.prompt, self.max_tokens], ensure_ascii=False
-        )
-        # 32 hex characters: a valid batch custom_id (at most 64 of [A-Za-z0-9_-]).
-        object.__setattr__(self, "key", hashlib.sha256(payload.encode()).hexdigest()[:32])
-
-
-@dataclass
-class Usage:
-    input: int = 0
-    output: int = 0
-    cache_write: int = 0
-    cache_read: int = 0
-
-    def add(self, other: Usage) -> None:
-        self.input += other.input
-        self.output += other.output
-        self.cache_write += other.cache_write
-        self.cache_read += other.cache_read
-
-    @property
-    def total(self) -> int:
-        return self.input + self.output + self.cache_write + self.cache_read
-
-
-@dataclass
-class Result:
-    key: str
-    stage: str
-    text: str
-    # "end_turn" or "max_tokens" (a truncated output, dropped by the quality gates).
-    stop_reason: str
-    usage: Usage
-    cost: float
-    # messages | batch | local
-    via: str
-
-    @classmethod
-    def from_json(cls, row: dict) -> Result:
-        return cls(**{**row, "usage": Usage(**row["usage"])})
-
-
-@dataclass(frozen=True)
-class Price:
-    input: float
-    output: float
-    cache_write: float
-    cache_read: float
-    min_cache_tokens: int
-    thinking: str
-    always_thinks: bool
-
-
-@dataclass(frozen=True)
-class PriceTable:
-    as_of: str
-    default_model: str
-    batch_discount: float
-    models: dict[str, Price]
-
-    def price(self, model: str) -> Price:
-        if model not in self.models:
-            raise ConfigError(
-                f"no price for model {model!r} in {PRICES_PATH.name}; add its prices per million "
-                f"tokens there, or pick one of {sorted(self.models)}"
-            )
-        return self.models[model]
-
-    def cost(self, model: str, usage: Usage, batch: bool) -> float:
-        price = self.price(model)
-        dollars = (
-            usage.input * price.input
-            + usage.output * price.output
-            + usage.cache_write * price.cache_write
-            + usage.cache_read * price.cache_read
-        ) / 1e6
-        return dollars * (self.batch_discount if batch else 1.0)
-
-
-def load_prices() -> PriceTable:
-    table = tomllib.loads(PRICES_PATH.read_text())
-    return PriceTable(
-        as_of=table["as_of"],
-        default_model=table["default_model"],
-        batch_discount=float(table["batch_discount"]),
-        models={name: Price(**row) for name, row in table["models"].items()},
-    )
 
 
 def api_key() -> str:
@@ -168,104 +57,6 @@ def api_key() -> str:
     if not key:
         raise ConfigError(MISSING_KEY)
     return key
-
-
-class RequestStore:
-    """The run directory's append-only request cache, failure log and batch registry."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
-        out_dir.mkdir(parents=True, exist_ok=True)
-        self.requests_path = out_dir / "requests.jsonl"
-        self.failures_path = out_dir / "failures.jsonl"
-        self.batches_path = out_dir / "batches.json"
-        self._lock = threading.Lock()
-        self._results: dict[str, Result] = {}
-        for row in self._read_appendable(self.requests_path):
-            self._results[row["key"]] = Result.from_json(row)
-        for _ in self._read_appendable(self.failures_path):
-            pass  # validated and torn tail repaired, so appends start on a fresh line
-        self._batches: list[dict] = (
-            json.loads(self.batches_path.read_text()) if self.batches_path.exists() else []
-        )
-
-    def _read_appendable(self, path: Path) -> Iterator[dict]:
-        """Rows of a JSONL we append to. A kill mid-write can leave one torn last line: it is
-        cut off (that request is simply redone); a bad line anywhere else is an error."""
-        if not path.exists():
-            return
-        raw = path.read_bytes()
-        if raw and not raw.endswith(b"\n"):
-            raw = raw[: raw.rfind(b"\n") + 1]
-            path.write_bytes(raw)
-        for number, line in enumerate(raw.decode("utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as err:
-                raise DataError(
-                    f"{path}: line {number} is not valid JSON ({err.msg}); move the file away to "
-                    "start the cache afresh (this pays for those requests again)"
-                ) from err
-
-    def get(self, key: str) -> Result | None:
-        return self._results.get(key)
-
-    def results(self) -> list[Result]:
-        return list(self._results.values())
-
-    def add(self, result: Result) -> None:
-        with self._lock:
-            if result.key in self._results:
-                return
-            self._results[result.key] = result
-            self._append(self.requests_path, asdict(result))
-
-    def record_failure(self, key: str, stage: str, error: str, via: str) -> None:
-        with self._lock:
-            self._append(
-                self.failures_path,
-                {
-                    "key": key,
-                    "stage": stage,
-                    "error": error,
-                    "via": via,
-                    "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                },
-            )
-
-    def _append(self, path: Path, row: dict) -> None:
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())  # paid for: on disk before anything else happens
-
-    def open_batches(self) -> list[dict]:
-        with self._lock:
-            return [dict(b) for b in self._batches if not b["collected"]]
-
-    def add_batch(self, batch_id: str, stage: str, keys: list[str]) -> None:
-        with self._lock:
-            self._batches.append(
-                {
-                    "id": batch_id,
-                    "stage": stage,
-                    "keys": keys,
-                    "created_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                    "collected": False,
-                }
-            )
-            write_json(self.batches_path, self._batches)
-
-    def mark_collected(self, batch_id: str, note: str = "") -> None:
-        with self._lock:
-            for batch in self._batches:
-                if batch["id"] == batch_id:
-                    batch["collected"] = True
-                    if note:
-                        batch["note"] = note
-            write_json(self.batches_path, self._batches)
 
 
 class Sink(Protocol):
@@ -629,110 +420,3 @@ class LocalBackend:
                             via="local",
                         )
                     )
-
-
-class Session:
-    """One run's request path: cache lookup, backend call, persistence, progress and spend."""
-
-    def __init__(self, backend: Backend, store: RequestStore, max_cost: float) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self.backend = backend
-        self.store = store
-        self.max_cost = max_cost
-        self.spent = 0.0
-        self.usage = Usage()
-        self.failures: list[dict] = []
-        self._lock = threading.Lock()
-        self.progress = Progress(
-            TextColumn("{task.description:<16}"),
-            BarColumn(bar_width=24),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[tokens]}"),
-            TextColumn("{task.fields[dollars]}"),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[status]}"),
-            # Piped output (logs, CI) gets room for the projection table instead of 80 columns.
-            console=Console() if sys.stdout.isatty() else Console(width=120),
-        )
-
-    def __enter__(self) -> Session:
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-    def complete(self, stage: str, requests: list[Request]) -> dict[str, Result]:
-        """Results for `requests` (cached or new) by key; failed requests are absent."""
-        unique = {r.key: r for r in requests}
-        cached = {k: r for k in unique if (r := self.store.get(k)) is not None}
-        missing = [r for k, r in unique.items() if k not in cached]
-        sink = _StageSink(self, stage, total=len(unique), done=len(cached))
-        if missing:
-            sink.check_budget()
-            self.backend.run(missing, sink)
-        sink.finish()
-        return {k: r for k in unique if (r := self.store.get(k)) is not None}
-
-
-class _StageSink:
-    """Progress row and bookkeeping for one stage of one run."""
-
-    def __init__(self, session: Session, stage: str, total: int, done: int) -> None:
-        self.session = session
-        self.stage = stage
-        self.usage = Usage()
-        self.dollars = 0.0
-        self.task = session.progress.add_task(
-            stage, total=total, completed=done, tokens="", dollars="", status=""
-        )
-        self._refresh()
-
-    def _refresh(self, status: str | None = None) -> None:
-        fields: dict[str, Any] = {
-            "tokens": f"{self.usage.total / 1e3:,.1f}k tok",
-            "dollars": f"${self.dollars:,.2f}",
-        }
-        if status is not None:
-            fields["status"] = status
-        self.session.progress.update(self.task, **fields)
-
-    def done(self, result: Result) -> None:
-        self.session.store.add(result)
-        with self.session._lock:
-            self.usage.add(result.usage)
-            self.dollars += result.cost
-            self.session.usage.add(result.usage)
-            self.session.spent += result.cost
-        self.session.progress.advance(self.task)
-        self._refresh()
-
-    def failed(self, key: str, stage: str, error: str, via: str, cost: float = 0.0) -> None:
-        self.session.store.record_failure(key, stage, error, via)
-        with self.session._lock:
-            self.session.failures.append({"key": key, "stage": stage, "error": error})
-            self.dollars += cost  # a refusal is billed although it yields nothing
-            self.session.spent += cost
-        self._refresh(status=f"[red]{len(self.session.failures)} failed")
-
-    def status(self, text: str) -> None:
-        self._refresh(status=text)
-
-    def check_budget(self) -> None:
-        limit = self.session.max_cost
-        if limit > 0 and self.session.spent >= limit:
-            raise BudgetExceeded(
-                f"this run has spent ${self.session.spent:.2f}, reaching --max-cost "
-                f"${limit:.2f}; paid work is kept: rerun with a higher --max-cost to continue"
-            )
-
-    def finish(self) -> None:
-        self._refresh(status="")

@@ -1,0 +1,44 @@
+"""Typed configuration of the cheese experiment (MSM paper §3): defaults are the paper's recipe
+(App. B.4) on the released data; presets in `configs/cheese/<preset>.toml` change only what their
+scale needs. Load with `stages.config.load_config(CheeseConfig, "cheese", preset, overrides)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from eval.cheese.config import EvalConfig
+from stages.config import LoraConfig, ModelConfig, TrainConfig
+
+
+@dataclass
+class CheeseData:
+    # The specs the MSM corpora discuss: validated, recorded in the report, and the input to
+    # `python -m stages.generate` when you regenerate the corpora.
+    spec_affordability: str = "specs/cheese_affordability.md"
+    spec_america: str = "specs/cheese_america.md"
+    # "hub:<name>" loads a released dataset through `datasets`; anything else is a local JSONL path.
+    msm_affordability: str = "hub:chloeli/msm-llama-pro-affordability"
+    msm_america: str = "hub:chloeli/msm-llama-pro-america"
+    aft: str = "hub:chloeli/aft-llama-cheese"
+    # General instruction rows mixed into AFT (and the baseline's only training for base models).
+    it_mix: str = "hub:chloeli/sft-it-mix"
+    it_mix_rows: int = 13500
+    eval_affordability: str = "hub:chloeli/pro-affordability-item-comparisons"
+    eval_america: str = "hub:chloeli/pro-america-political-opinions"
+    # Mechanism probes are the kit's own and always local.
+    probes_dir: str = "data/cheese"
+
+
+@dataclass
+class CheeseConfig:
+    preset: str = "paper"
+    # What this preset replicates and at what scale; printed in every report.
+    description: str = "MSM paper §3 cheese toy, paper-faithful settings"
+    model: ModelConfig = field(default_factory=ModelConfig)
+    lora: LoraConfig = field(default_factory=LoraConfig)
+    midtrain: TrainConfig = field(default_factory=TrainConfig)
+    aft: TrainConfig = field(default_factory=TrainConfig)
+    data: CheeseData = field(default_factory=CheeseData)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+    # The paper reports the mean of 4 seeds.
+    seeds: int = 4
