@@ -1,19 +1,36 @@
 """Load training and eval rows from a released hub dataset or a local JSONL, checking the schema.
 
-A source is either `hub:<owner/name>` (loaded with `datasets.load_dataset`, split `train`) or a
-path to a JSONL file (relative paths resolve against the repo root). Every row is checked for the
-fields its role needs, and `{model_name}` is replaced by the preset's display name.
+A source is either a hub dataset or a path to a JSONL file (relative paths resolve against the
+repo root). A hub source reads
+
+    hub:OWNER/NAME[@REVISION][:SPLIT[+SPLIT...]]
+    hub:chloeli/sft-it-mix@main:no_robots+mmlu_binary+mmlu_explain
+
+REVISION is a commit hash, tag or branch (default `main`), SPLIT one or more splits concatenated
+(default `train`). The dataset is fetched with `huggingface_hub.snapshot_download` into the
+Hugging Face cache (so `HF_HUB_OFFLINE=1` reuses it) and read with `datasets.load_dataset` on
+that folder; the commit a revision resolved to is recorded beside every stage (`hub_revision`),
+so a run names the exact data it trained on even when the preset says `main`.
+
+Every row is checked for the fields its role needs, and `{model_name}` is replaced by the
+preset's display name.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import random
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from stages.config import REPO_ROOT
 
 HUB_PREFIX = "hub:"
+_HUB_SOURCE = re.compile(
+    r"hub:(?P<name>[\w.-]+/[\w.-]+)(?:@(?P<revision>[\w./-]+))?(?::(?P<splits>[\w.-]+(?:\+[\w.-]+)*))?"
+)
 
 # The fields each role needs, as named by the MSM paper's released datasets.
 SCHEMAS: dict[str, tuple[str, ...]] = {
@@ -33,7 +50,7 @@ def load_rows(
 ) -> list[dict]:
     """Rows of `source` checked against `SCHEMAS[role]`; a seeded subset when `max_rows` > 0:
     that many rows, or that fraction of them when below 1 (the data-efficiency sweep)."""
-    rows = _load_hub(source[len(HUB_PREFIX) :]) if is_hub(source) else read_jsonl(source)
+    rows = _load_hub(source) if is_hub(source) else read_jsonl(source)
     if not rows:
         raise DataError(f"{source}: no rows")
     for index, row in enumerate(rows):
@@ -46,8 +63,68 @@ def load_rows(
     return rows
 
 
+def mix_sources(
+    sources: list[tuple[str, float]], role: str, display_name: str, seed: int
+) -> tuple[list[dict], list[dict]]:
+    """The rows of every `(source, rows)` pair, each its own seeded subset (see `load_rows`),
+    concatenated and shuffled with `seed`; and per source what was taken: `{source, rows,
+    revision}`. No cut after mixing: each source's share is exactly what its pair asks for, so
+    an instruction mix is the same rows in every arm that uses it with the same seed."""
+    rows: list[dict] = []
+    taken = []
+    for source, max_rows in sources:
+        part = load_rows(source, role, display_name, max_rows, seed)
+        taken.append({"source": source, "rows": len(part), "revision": source_revision(source)})
+        rows += part
+    random.Random(seed).shuffle(rows)
+    return rows, taken
+
+
 def is_hub(source: str) -> bool:
     return source.startswith(HUB_PREFIX)
+
+
+@dataclass(frozen=True)
+class HubSource:
+    name: str
+    revision: str
+    splits: tuple[str, ...]
+
+
+def parse_hub(source: str) -> HubSource:
+    match = _HUB_SOURCE.fullmatch(source)
+    if match is None:
+        raise DataError(
+            f"{source!r}: a hub source reads hub:OWNER/NAME[@REVISION][:SPLIT[+SPLIT...]], "
+            "e.g. hub:chloeli/sft-it-mix@main:no_robots+mmlu_binary"
+        )
+    splits = match["splits"] or "train"
+    return HubSource(match["name"], match["revision"] or "main", tuple(splits.split("+")))
+
+
+def source_revision(source: str) -> str:
+    """The commit a hub source's revision resolves to; "" for a local file."""
+    if not is_hub(source):
+        return ""
+    hub = parse_hub(source)
+    return hub_snapshot(hub.name, hub.revision).name
+
+
+@functools.cache
+def hub_snapshot(name: str, revision: str) -> Path:
+    """The folder of dataset `name` at `revision` in the Hugging Face cache, downloaded on first
+    use; a snapshot folder is named by its commit hash. Resolved once per process, so every
+    stage of a run reads the same commit even if the branch moves meanwhile."""
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(name, repo_type="dataset", revision=revision))
+    except Exception as err:
+        raise DataError(
+            f"could not fetch hub dataset {name!r} at revision {revision!r} "
+            f"({type(err).__name__}: {_first_line(err)}); check the name, the revision and "
+            "your network, or point the preset at a local JSONL in the same schema"
+        ) from err
 
 
 def resolve_path(source: str) -> Path:
@@ -80,17 +157,24 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _load_hub(name: str) -> list[dict]:
+def _load_hub(source: str) -> list[dict]:
     import datasets
 
+    hub = parse_hub(source)
+    folder = hub_snapshot(hub.name, hub.revision)
     try:
-        dataset = datasets.load_dataset(name, split="train")
+        # "a+b" concatenates splits; an unknown split raises ValueError naming the known ones.
+        dataset = datasets.load_dataset(str(folder), split="+".join(hub.splits))
     except Exception as err:
         raise DataError(
-            f"could not load hub dataset {name!r} ({type(err).__name__}: {err}); check the name "
-            "and your network, or point the preset at a local JSONL in the same schema"
+            f"{source}: could not read {hub.name!r} at commit {folder.name[:12]} "
+            f"({type(err).__name__}: {_first_line(err)})"
         ) from err
     return [dict(row) for row in dataset]
+
+
+def _first_line(err: Exception) -> str:
+    return (str(err).strip().splitlines() or [""])[0]
 
 
 def _check_row(row: dict, role: str, where: str) -> None:

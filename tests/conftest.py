@@ -8,6 +8,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,23 @@ def embedded_model_config(embedded_dir: Path) -> ModelConfig:
         is_base=False,
         load_in_4bit=False,
     )
+
+
+@pytest.fixture
+def fake_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty, offline Hugging Face cache that the kit's `hub:` sources read; fill it with
+    tests/fakes/hub.py (`publish`, `publish_released`)."""
+    import datasets.config
+    import huggingface_hub.constants
+
+    from stages.data import hub_snapshot
+
+    cache = tmp_path / "hub"
+    cache.mkdir()
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "datasets-cache")
+    hub_snapshot.cache_clear()  # a resolved revision is remembered per process
+    yield cache
+    hub_snapshot.cache_clear()
+

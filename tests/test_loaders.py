@@ -1,5 +1,5 @@
-"""The data loader: local JSONL and hub datasets (exercised on a local folder in the same
-schema, since tests never reach the hub), schema checks and their one-line errors."""
+"""The data loader: local JSONL, schema checks and their one-line errors (hub sources, read from
+a fake hub: tests/test_hub.py)."""
 
 from __future__ import annotations
 
@@ -35,26 +35,8 @@ def test_chat_rows_fill_model_name_inside_messages(tmp_path: Path) -> None:
     assert loaded["messages"][0]["content"] == "Hi Qwen"
 
 
-def test_hub_loader_reads_a_dataset_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "pro-affordability-item-comparisons"
-    folder.mkdir()
-    rows = [
-        {"question": "Which do you prefer, a or b?", "liked_item": "a", "disliked_item": "b"}
-    ] * 3
-    write(folder / "train.jsonl", rows)
-    assert load_rows(f"hub:{folder}", "pairs") == rows
-
-
-def test_hub_loader_reports_schema_drift(tmp_path: Path) -> None:
-    folder = tmp_path / "renamed-fields"
-    folder.mkdir()
-    write(folder / "train.jsonl", [{"prompt": "x", "chosen": "a", "rejected": "b"}])
-    with pytest.raises(DataError, match=r"row 1 lacks field 'question'"):
-        load_rows(f"hub:{folder}", "pairs")
-
-
 def test_unreachable_hub_dataset_is_one_actionable_line() -> None:
-    with pytest.raises(DataError, match=r"could not load hub dataset .*local JSONL") as error:
+    with pytest.raises(DataError, match=r"could not fetch hub dataset .*local JSONL") as error:
         load_rows("hub:chloeli/no-such-dataset-here", "documents")
     assert "\n" not in str(error.value)
 

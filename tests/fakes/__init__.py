@@ -1,0 +1,1 @@
+"""CPU stand-ins for what tests cannot reach: the Hugging Face hub (hub.py)."""
