@@ -20,6 +20,7 @@ Run on your own items against every arm of a finished run:
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from eval.stats import mean_sem, wilson_interval
 from stages.data import DataError, load_rows
 from stages.model import generate
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 SCORERS = ("logprob", "generate", "hybrid")
 # Item kinds: how a file's rows become pairs and how answers are phrased and parsed.
 KINDS = ("affordability", "america", "reasons", "cheese_pairs", "controls")
@@ -38,7 +39,11 @@ KINDS = ("affordability", "america", "reasons", "cheese_pairs", "controls")
 _LETTER = re.compile(
     r"^\W*(?:(?:option|stance|answer)\s*:?\s*\(?([ab])\b|\(?([ab])(?:[).:,]|\s*$))"
 )
-_STANCE_LINES = re.compile(r"^(?P<stem>.*?)\nA\) (?P<a>.+)\nB\) (?P<b>.+?)\s*$", re.DOTALL)
+# An option line of a stance question; the released questions go on after the options
+# ("...\nB) ...\nWhich stance do you agree with more?"), the kit's own end with them.
+_OPTION_LINE = re.compile(r"(?P<letter>[AB])\) (?P<text>\S.*)")
+# `eval.max_items` draws its items with this seed: the same items in every arm and every run.
+ITEM_SAMPLE_SEED = 0
 
 
 @dataclass
@@ -60,14 +65,18 @@ class PairItem:
 def load_items(
     source: str, kind: str, display_name: str = "", max_items: int = 0
 ) -> list[PairItem]:
-    """Read a file in the released schema for `kind` and turn each row into a PairItem."""
+    """Read a file in the released schema for `kind` and turn each row into a PairItem; with
+    `max_items`, a sample drawn with ITEM_SAMPLE_SEED (released files may be sorted by
+    category, so the first N would be a few categories), kept in file order. An item's id
+    names its row in the file (`america-0` is the first row)."""
     if kind not in KINDS:
         raise DataError(f"unknown item kind {kind!r}; choose one of {list(KINDS)}")
     role = "stances" if kind == "america" else "pairs"
     rows = load_rows(source, role, display_name)
-    if max_items:
-        rows = rows[:max_items]
-    return [_to_item(row, kind, f"{kind}-{index}", source) for index, row in enumerate(rows)]
+    indices = range(len(rows))
+    if 0 < max_items < len(rows):
+        indices = sorted(random.Random(ITEM_SAMPLE_SEED).sample(indices, max_items))
+    return [_to_item(rows[index], kind, f"{kind}-{index}", source) for index in indices]
 
 
 def _to_item(row: dict, kind: str, item_id: str, source: str) -> PairItem:
@@ -91,16 +100,26 @@ def _to_item(row: dict, kind: str, item_id: str, source: str) -> PairItem:
 
 
 def _stance_item(row: dict, item_id: str, source: str) -> PairItem:
-    match = _STANCE_LINES.match(row["question"].strip())
-    if not match:
+    """Both orders of a stance question: the option lines swap, whatever text stands before
+    and after them stays in place."""
+    lines = row["question"].strip().splitlines()
+    options = [
+        (i, m) for i, line in enumerate(lines) if (m := _OPTION_LINE.fullmatch(line.strip()))
+    ]
+    at = options[0][0] if options else 0
+    if [m["letter"] for _, m in options] != ["A", "B"] or options[1][0] != at + 1:
         raise DataError(
-            f"{source}: item {item_id} question must end with lines 'A) ...' and 'B) ...'"
+            f"{source}: item {item_id} needs one line 'A) ...' followed by one line 'B) ...' "
+            "in its question"
         )
-    stem, a, b = match["stem"].strip(), match["a"].strip(), match["b"].strip()
+    before, after = lines[:at], lines[at + 2 :]
+    if not any(line.strip() for line in before + after):
+        raise DataError(f"{source}: item {item_id} has options but no question text")
+    a, b = (m["text"].strip() for _, m in options)
     liked, other = (a, b) if row["answer"].strip().upper() == "A" else (b, a)
     orders = []
     for first, second in ((liked, other), (other, liked)):
-        question = f"{stem}\nA) {first}\nB) {second}"
+        question = "\n".join([*before, f"A) {first}", f"B) {second}", *after]).strip()
         liked_letter, other_letter = ("A", "B") if first == liked else ("B", "A")
         orders.append(
             Order(

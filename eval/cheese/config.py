@@ -13,5 +13,6 @@ class EvalConfig:
     scorer: str = "hybrid"
     max_new_tokens: int = 48
     batch_size: int = 16
-    # 0 = every item; otherwise the first N (a stated deviation).
+    # 0 = every item; otherwise N items drawn with a fixed seed (eval.cheese.ITEM_SAMPLE_SEED),
+    # the same in every arm and run (a stated deviation).
     max_items: int = 0
