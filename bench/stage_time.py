@@ -48,7 +48,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=["msm_affordability-s0", "aft-s0"],
         help="stage names from the plan (replicate.py --dry-run lists them)",
     )
-    parser.add_argument("--max-rows", type=int, default=48, help="rows per stage; 0 = all")
+    parser.add_argument(
+        "--max-rows", type=int, default=48, help="rows per source of each stage; 0 = all"
+    )
     parser.add_argument("--full", action="store_true", help="run the whole preset instead")
     parser.add_argument("--no-log", action="store_true", help="print only; leave docs alone")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -71,7 +73,7 @@ def stage_job(preset: str, stage: str, max_rows: int, overrides: list[str]) -> A
         raise SystemExit(f"unknown stage {stage!r}; the plan has {sorted(jobs)}")
     job = jobs[stage]
     if max_rows:
-        job = dataclasses.replace(job, train=dataclasses.replace(job.train, max_rows=max_rows))
+        job = dataclasses.replace(job, sources=[(source, max_rows) for source, _ in job.sources])
     return job
 
 

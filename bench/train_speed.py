@@ -124,7 +124,7 @@ def worker(variant: str, job: Any, steps: int) -> dict:
     if variant == "plain":
         # The plain stack: transformers + bitsandbytes + peft, never unsloth.
         job = dc.replace(job, model=dc.replace(job.model, use_unsloth=False))
-    dataset = build_dataset(job)
+    dataset, _ = build_dataset(job)
     model, tokenizer = load_model(job.model, job.train.max_seq_len)
     checkpointing = variant == "plain" or job.train.gradient_checkpointing
     model = add_lora(model, job.lora, job.seed, checkpointing)

@@ -26,7 +26,7 @@ from experiments.agentic.config import AgenticConfig
 from experiments.chains import training_stages
 from experiments.cheese.config import CheeseConfig
 from stages.config import EMBEDDED_MODEL, LoraConfig, ModelConfig, TrainConfig
-from stages.data import is_hub, read_jsonl
+from stages.data import is_hub, parse_hub, read_jsonl
 from stages.train import TrainJob
 
 TOKENS_PER_WORD = 1.35
@@ -223,7 +223,7 @@ def _count_tokens(job: TrainJob) -> tuple[int, int, int] | None:
         return None
     from stages.train import build_dataset
 
-    dataset = build_dataset(job)
+    dataset, _ = build_dataset(job)
     limit = job.train.max_seq_len
     if job.kind == "documents":
         # trl appends the end-of-sequence token to every document, then packs (no truncation).
@@ -259,15 +259,13 @@ def _approximate_size(job: TrainJob) -> tuple[int, int, int]:
     for source, max_rows in job.sources:
         r, t = source_size(source, max_rows)
         rows, tokens = rows + r, tokens + t
-    if 0 < job.train.max_rows < rows:
-        tokens, rows = int(tokens * job.train.max_rows / rows), job.train.max_rows
     return rows, tokens, 0
 
 
 def source_size(source: str, max_rows: float) -> tuple[int, int]:
     """(rows, tokens) of one data source, capped at max_rows."""
     if is_hub(source):
-        rows, tokens = HUB_SIZES.get(source[4:], (0, 0))
+        rows, tokens = HUB_SIZES.get(parse_hub(source).name, (0, 0))
     else:
         records = read_jsonl(source)
         rows = len(records)

@@ -76,7 +76,8 @@ class TrainConfig:
     max_seq_len: int = 4096
     # Checkpoint cadence: what a kill -9 can cost you, in optimizer steps.
     save_every_steps: int = 50
-    # 0 = use every row; otherwise a seeded random subset (smaller corpora are a stated deviation).
+    # Rows of the stage's own data (MSM corpus, AFT chats), not of an instruction mix added to
+    # it: 0 = every row; otherwise a seeded random subset (smaller corpora are a stated deviation).
     max_rows: int = 0
     # Recompute activations in backward: needed for 8B at 4k tokens on 16-24 GB, slower on CPU.
     gradient_checkpointing: bool = True

@@ -26,7 +26,7 @@ from transformers.trainer_callback import ProgressCallback
 
 from stages import manifest
 from stages.config import LoraConfig, ModelConfig, TrainConfig, config_hash, to_dict
-from stages.data import load_rows
+from stages.data import mix_sources
 
 
 @dataclass
@@ -36,7 +36,8 @@ class TrainJob:
     lora: LoraConfig
     train: TrainConfig
     # (source, rows to take from it: a count, a fraction below 1, or 0 for all), mixed
-    # together: e.g. cheese AFT + the instruction mix.
+    # together: e.g. cheese AFT + the instruction mix. Each source's count is final (no cut
+    # after mixing), so the instruction rows are the same in every arm (issue #9).
     sources: list[tuple[str, float]]
     seed: int
     # Sibling stage folder (in the same run dir) whose adapter this job continues; "" = fresh.
@@ -55,7 +56,7 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
     import datasets
 
     datasets.disable_progress_bars()  # per-map bars; the training bar below is the one to watch
-    dataset = build_dataset(job)
+    dataset, taken = build_dataset(job)
 
     from transformers.trainer_utils import get_last_checkpoint
     from trl import SFTTrainer
@@ -94,6 +95,7 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
         job_hash,
         {
             "rows": len(dataset),
+            "rows_per_source": taken,
             "steps": trainer.state.global_step,
             "tokens_seen": int(trainer.state.num_input_tokens_seen),
             "train_seconds": round(seconds, 1),
@@ -126,21 +128,14 @@ class StageProgress(ProgressCallback):
             self.training_bar.set_postfix(loss=f"{float(logs['loss']):.3f}")
 
 
-def build_dataset(job: TrainJob) -> Any:
-    """The job's rows, mixed and shuffled with its seed, in the shape trl expects."""
-    import random
-
+def build_dataset(job: TrainJob) -> tuple[Any, list[dict]]:
+    """The job's rows, mixed and shuffled with its seed, in the shape trl expects; and what each
+    source contributed ({source, rows, revision}, stages.data.mix_sources)."""
     from datasets import Dataset
 
-    role = job.kind
-    rows: list[dict] = []
-    for source, max_rows in job.sources:
-        rows += load_rows(source, role, job.model.display_name, max_rows, job.seed)
-    random.Random(job.seed).shuffle(rows)
-    if 0 < job.train.max_rows < len(rows):
-        rows = rows[: job.train.max_rows]
-    field_name = "text" if role == "documents" else "messages"
-    return Dataset.from_list([{field_name: row[field_name]} for row in rows])
+    rows, taken = mix_sources(job.sources, job.kind, job.model.display_name, job.seed)
+    field_name = "text" if job.kind == "documents" else "messages"
+    return Dataset.from_list([{field_name: row[field_name]} for row in rows]), taken
 
 
 def sft_config(job: TrainJob, output_dir: Path) -> Any:

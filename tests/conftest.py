@@ -92,4 +92,3 @@ def fake_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     hub_snapshot.cache_clear()  # a resolved revision is remembered per process
     yield cache
     hub_snapshot.cache_clear()
-

@@ -168,9 +168,9 @@ def test_predicted_tokens_match_what_trl_trains_on(tmp_path, tiny_llama_dir, kin
     trainer = SFTTrainer(
         model=model,
         args=sft_config(job, tmp_path),
-        train_dataset=build_dataset(job),
+        train_dataset=build_dataset(job)[0],
         processing_class=tokenizer,
     )
     trained = sum(len(ids) for ids in trainer.train_dataset["input_ids"])
     assert estimate.tokens == pytest.approx(trained, rel=0.005)
-    assert estimate.rows == len(build_dataset(job))
+    assert estimate.rows == len(build_dataset(job)[0])

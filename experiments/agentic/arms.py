@@ -23,11 +23,14 @@ VARIANTS = ("no_cot", "cot")
 
 
 def chat_job(cfg: AgenticConfig, seed: int, variant: str = "", fraction: float = 1.0) -> TrainJob:
-    """AFT on one variant (a `fraction` of its rows) plus the instruction mix; no variant means
-    the instruction mix alone."""
+    """AFT on one variant (a `fraction` of its `aft.max_rows` rows, of all when 0) plus the
+    instruction mix; no variant means the instruction mix alone. The mix is never cut: every
+    arm gets the same `it_mix_rows` instruction rows."""
     sources: list[tuple[str, float]] = []
     if variant:
-        sources.append((getattr(cfg.data, f"aft_{variant}"), 0 if fraction >= 1 else fraction))
+        limit = cfg.aft.max_rows
+        rows = max(1, round(fraction * limit)) if limit else (0 if fraction >= 1 else fraction)
+        sources.append((getattr(cfg.data, f"aft_{variant}"), rows))
     if cfg.data.it_mix:
         sources.append((cfg.data.it_mix, cfg.data.it_mix_rows))
     return TrainJob("chats", cfg.model, cfg.lora, cfg.aft, sources, seed)
@@ -40,7 +43,14 @@ def plan_arms(cfg: AgenticConfig) -> list[ArmPlan]:
         s = f"s{seed}"
         msm = (
             f"am_msm-{s}",
-            TrainJob("documents", cfg.model, cfg.lora, cfg.midtrain, [(cfg.data.msm, 0)], seed),
+            TrainJob(
+                "documents",
+                cfg.model,
+                cfg.lora,
+                cfg.midtrain,
+                [(cfg.data.msm, cfg.midtrain.max_rows)],
+                seed,
+            ),
         )
         it_only = [(f"am_it-{s}", chat_job(cfg, seed))] if with_mix else []
         if with_mix or seed == 0:  # an untouched instruct model is the same for every seed

@@ -31,12 +31,14 @@ PROBES = ("reasons", "cheese_pairs", "controls")
 
 def midtrain_job(cfg: CheeseConfig, spec: str, seed: int) -> TrainJob:
     source = getattr(cfg.data, f"msm_{spec}")
-    return TrainJob("documents", cfg.model, cfg.lora, cfg.midtrain, [(source, 0)], seed)
+    rows = cfg.midtrain.max_rows
+    return TrainJob("documents", cfg.model, cfg.lora, cfg.midtrain, [(source, rows)], seed)
 
 
 def chat_job(cfg: CheeseConfig, seed: int, with_cheese: bool) -> TrainJob:
-    """Cheese AFT (with the instruction mix when set), or instruction data alone."""
-    sources = [(cfg.data.aft, 0)] if with_cheese else []
+    """Cheese AFT (with the instruction mix when set), or instruction data alone. `aft.max_rows`
+    sizes the cheese chats only: every arm gets the same `it_mix_rows` instruction rows."""
+    sources = [(cfg.data.aft, cfg.aft.max_rows)] if with_cheese else []
     if cfg.data.it_mix:
         sources.append((cfg.data.it_mix, cfg.data.it_mix_rows))
     return TrainJob("chats", cfg.model, cfg.lora, cfg.aft, sources, seed)
