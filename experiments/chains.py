@@ -5,11 +5,13 @@ trained once, because `train.run` skips a finished stage."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from stages import train
 from stages.config import config_hash
+from stages.data import parse_hub
 from stages.train import TrainJob
 
 
@@ -40,3 +42,65 @@ def training_stages(plans: list[ArmPlan]) -> dict[str, TrainJob]:
         for stage, job in plan.jobs:
             stages.setdefault(stage, job)
     return stages
+
+
+def training_data(plans: list[ArmPlan], run_dir: Path, instruction_mix: str) -> dict:
+    """What each arm trained on, read from its stages' manifests (first seed of each arm):
+    rows per source over its whole chain, the instruction rows of every arm that trains chats
+    (these must be equal: issue #9), and the commit each hub source resolved to."""
+    rows: dict[str, dict[str, int]] = {}
+    commits: dict[str, str] = {}
+    chat_arms = set()
+    for plan in plans:
+        if plan.arm in rows:
+            continue
+        counts = rows[plan.arm] = {}
+        for stage, job in plan.jobs:
+            chat_arms.update([plan.arm] if job.kind == "chats" else [])
+            record = run_dir / stage / "manifest.json"
+            taken = (
+                json.loads(record.read_text()).get("rows_per_source", []) if record.exists() else []
+            )
+            for entry in taken:
+                counts[entry["source"]] = counts.get(entry["source"], 0) + entry["rows"]
+                if entry["revision"]:
+                    commits[entry["source"]] = entry["revision"]
+    instruction = {arm: rows[arm].get(instruction_mix, 0) for arm in rows if arm in chat_arms}
+    return {
+        "rows_per_arm": rows,
+        "instruction_mix": instruction_mix,
+        "instruction_rows": instruction if instruction_mix else {},
+        "instruction_rows_equal": len(set(instruction.values())) <= 1 or not instruction_mix,
+        "commits": commits,
+    }
+
+
+def data_markdown(data: dict, eval_commits: dict[str, str]) -> list[str]:
+    """The report's "Data" section: every hub source with its revision, splits and resolved
+    commit, and each arm's training rows per source."""
+    lines = [
+        "## Data",
+        "",
+        "Hub sources, each at the commit its revision resolved to (pin one with "
+        "`hub:OWNER/NAME@COMMIT:SPLITS` to rerun on exactly this data):",
+        "",
+    ]
+    commits = {**data["commits"], **eval_commits}
+    for source, commit in sorted((s, c) for s, c in commits.items() if c):  # local files: ""
+        hub = parse_hub(source)
+        lines.append(
+            f"- `{source}`: split {', '.join(hub.splits)}; revision `{hub.revision}` = `{commit}`"
+        )
+    lines += ["", "Training rows per arm (first seed):", ""]
+    for arm, counts in data["rows_per_arm"].items():
+        parts = [f"{source} {rows:,}" for source, rows in counts.items()]
+        lines.append(f"- {arm}: {' + '.join(parts) if parts else 'no training'}")
+    if data["instruction_rows"]:
+        counts = sorted(set(data["instruction_rows"].values()))
+        verdict = (
+            f"the same {counts[0]:,} rows in every arm that trains chats"
+            if data["instruction_rows_equal"]
+            else f"UNEQUAL across arms ({data['instruction_rows']}): arms are not comparable"
+        )
+        lines += ["", f"Instruction mix `{data['instruction_mix']}`: {verdict}."]
+    return lines

@@ -39,13 +39,15 @@ class AgenticTrainConfig(TrainConfig):
 
 @dataclass
 class AgenticData:
-    # "hub:<name>" loads a released dataset (BRIEF §5); anything else is a local JSONL path.
+    # "hub:OWNER/NAME[@REVISION][:SPLIT+SPLIT]" loads a released dataset (BRIEF §5, stages/data.py;
+    # revision `main` and split `train` when omitted); anything else is a local JSONL path.
     msm: str = "hub:chloeli/msm-qwen-philosophy-spec"
     aft_cot: str = "hub:chloeli/aft-cot-qwen3-philosophy-spec"
     aft_no_cot: str = "hub:chloeli/aft-no-cot-qwen3-philosophy-spec"
     # General instruction rows mixed into every chat stage; the baseline trains on these alone
-    # (paper Fig. 4: "instruction-tuning-only adapter").
-    it_mix: str = "hub:chloeli/sft-it-mix"
+    # (paper Fig. 4: "instruction-tuning-only adapter"). A subsample of the filtered split, the
+    # same rows in every arm (`aft.max_rows` never cuts them).
+    it_mix: str = "hub:chloeli/sft-it-mix:train_clean"
     it_mix_rows: int = 10000
     # The spec the corpora discuss; recorded in the report, read through stages.spec.load_spec.
     spec: str = "specs/agentic_equanimity.md"

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from experiments.agentic.arms import ARMS
+from experiments.agentic.arms import ARMS, plan_arms
 from experiments.agentic.config import AgenticConfig
+from experiments.chains import data_markdown, training_data
 from stages import manifest
 
 # MSM paper Fig. 4, misalignment rate (lower is better): (Qwen2.5-32B, Qwen3-32B).
@@ -49,6 +50,7 @@ def write_report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) 
         "arms": {arm: {k: v for k, v in e.items() if k != "summaries"} for arm, e in arms.items()},
         "paper": {arm: {"qwen2.5-32b": a, "qwen3-32b": b} for arm, (a, b) in PAPER_AGENTIC.items()},
         "deviations": deviations(cfg),
+        "data": training_data(plan_arms(cfg), run_dir, cfg.data.it_mix),
     }
     manifest.write_json(run_dir / "results.json", result)
     first_seed = {k.split("/")[0]: v for k, v in summaries.items() if k.endswith("/s0")}
@@ -56,6 +58,7 @@ def write_report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) 
     text += "\n| arm | paper, Qwen2.5-32B | paper, Qwen3-32B |\n|---|---|---|\n"
     text += "".join(f"| {arm} | {a:.2f} | {b:.2f} |\n" for arm, (a, b) in PAPER_AGENTIC.items())
     text += "\n## Deviations from the paper\n\n" + "".join(f"- {d}\n" for d in result["deviations"])
+    text += "\n" + "\n".join(data_markdown(result["data"], {})) + "\n"
     sweep = sweep_rows(result["arms"], cfg.aft_fractions)
     if len(sweep) > 1:
         text += "\n## Data efficiency (paper Fig. 5): misalignment by share of AFT data\n\n"

@@ -16,12 +16,16 @@ class CheeseData:
     # `python -m stages.generate` when you regenerate the corpora.
     spec_affordability: str = "specs/cheese_affordability.md"
     spec_america: str = "specs/cheese_america.md"
-    # "hub:<name>" loads a released dataset through `datasets`; anything else is a local JSONL path.
+    # "hub:OWNER/NAME[@REVISION][:SPLIT+SPLIT]" loads a released dataset (stages/data.py; revision
+    # `main` and split `train` when omitted, the resolved commit is in the report); anything
+    # else is a local JSONL path.
     msm_affordability: str = "hub:chloeli/msm-llama-pro-affordability"
     msm_america: str = "hub:chloeli/msm-llama-pro-america"
     aft: str = "hub:chloeli/aft-llama-cheese"
-    # General instruction rows mixed into AFT (and the baseline's only training for base models).
-    it_mix: str = "hub:chloeli/sft-it-mix"
+    # General instruction rows mixed into AFT (and the baseline's only training for base models):
+    # the paper's cheese mix, 9,500 + 2,000 + 2,000 rows of these splits. The same rows in every
+    # arm; `aft.max_rows` never cuts them.
+    it_mix: str = "hub:chloeli/sft-it-mix:no_robots+mmlu_binary+mmlu_explain"
     it_mix_rows: int = 13500
     eval_affordability: str = "hub:chloeli/pro-affordability-item-comparisons"
     eval_america: str = "hub:chloeli/pro-america-political-opinions"

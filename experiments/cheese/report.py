@@ -12,7 +12,8 @@ import statistics
 from pathlib import Path
 
 from eval.stats import mean_sem
-from experiments.cheese.arms import ARMS, HELD_OUT, SPECS
+from experiments.chains import data_markdown, training_data
+from experiments.cheese.arms import ARMS, HELD_OUT, SPECS, plan_arms
 from experiments.cheese.config import CheeseConfig, CheeseData
 from stages import manifest
 from stages.config import EMBEDDED_MODEL, LoraConfig, TrainConfig
@@ -158,7 +159,8 @@ def deviations(cfg: CheeseConfig, run_dir: Path, table: dict[str, dict[str, dict
     for name in HELD_OUT:
         n = table.get("baseline", {}).get(name, {}).get("n")
         if n is not None and n != PAPER_EVAL_ITEMS[name]:
-            notes.append(f"{name} eval: {n} items (paper {PAPER_EVAL_ITEMS[name]})")
+            how = ", a seeded sample" if cfg.eval.max_items else ""
+            notes.append(f"{name} eval: {n} items{how} (paper {PAPER_EVAL_ITEMS[name]})")
     if cfg.seeds != 4:
         notes.append(f"seeds: {cfg.seeds} (paper 4)")
     return notes
@@ -176,6 +178,8 @@ def write(cfg: CheeseConfig, run_dir: Path, results: list[dict]) -> dict:
         "paper": {arm: dict(zip(HELD_OUT, v, strict=True)) for arm, v in PAPER_CHEESE.items()},
         "mechanism_checks": mechanism_checks(table) if "baseline" in table else [],
         "deviations": deviations(cfg, run_dir, table),
+        "data": training_data(plan_arms(cfg), run_dir, cfg.data.it_mix)
+        | {"eval": results[0].get("data", {}) if results else {}},
     }
     manifest.write_json(run_dir / "results.json", summary)
     (run_dir / "report.md").write_text(markdown(summary))
@@ -225,7 +229,21 @@ def markdown(summary: dict) -> str:
     ]
     lines += ["", "## Deviations from the paper", ""]
     lines += [f"- {note}" for note in summary["deviations"]]
+    lines += ["", *data_section(summary)]
     return "\n".join(lines) + "\n"
+
+
+def data_section(summary: dict) -> list[str]:
+    """Sources, commits, eval items and training rows per arm (markdown)."""
+    evals = summary["data"]["eval"]
+    lines = data_markdown(summary["data"], {e["source"]: e["revision"] for e in evals.values()})
+    lines += ["", "Eval items:", ""]
+    lines += [
+        f"- {name}: `{e['source']}`, {e['items']} items"
+        + (f" (seeded sample, seed {e['sample_seed']})" if e["sampled"] else "")
+        for name, e in evals.items()
+    ]
+    return lines
 
 
 def print_tables(summary: dict) -> None:
@@ -259,6 +277,8 @@ def print_tables(summary: dict) -> None:
     console.print("[bold]Deviations from the paper[/bold]")
     for note in summary["deviations"]:
         console.print(f"  • {note}")
+    for line in data_section(summary):
+        console.print(line, markup=False)
 
 
 def plot(summary: dict, path: Path) -> None:

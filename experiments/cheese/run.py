@@ -55,9 +55,9 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
     """Score one arm on every eval set; results.json + items.jsonl in its stage folder."""
     from rich.progress import Progress, TimeElapsedColumn
 
+    from eval.cheese import ITEM_SAMPLE_SEED, load_items, score_items, scorers_for, summarize
     from eval.cheese import VERSION as EVAL_VERSION
-    from eval.cheese import load_items, score_items, scorers_for, summarize
-    from stages.data import write_jsonl
+    from stages.data import source_revision, write_jsonl
     from stages.model import load_for_eval
 
     stage_dir = run_dir / plan.eval_stage
@@ -82,10 +82,18 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
         "scorer": cfg.eval.scorer,
         "eval_version": EVAL_VERSION,
         "evals": {},
+        "data": {},
     }
     with Progress(*Progress.get_default_columns(), TimeElapsedColumn()) as bars:
         for name, source in sources.items():
             items = load_items(source, name, cfg.model.display_name, cfg.eval.max_items)
+            results["data"][name] = {
+                "source": source,
+                "revision": source_revision(source),
+                "items": len(items),
+                "sampled": 0 < cfg.eval.max_items == len(items),
+                "sample_seed": ITEM_SAMPLE_SEED,
+            }
             # Generation only where an option can be parsed from the answer.
             scorers = full if name in (*HELD_OUT, "cheese_pairs") else ("logprob",)
             orders = sum(len(item.orders) for item in items)

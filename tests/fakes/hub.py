@@ -56,7 +56,7 @@ def publish(cache: Path, name: str, splits: dict[str, list[dict]], revision: str
     snapshot = repo / "snapshots" / commit
     for split, rows in splits.items():
         Dataset.from_list(rows).to_parquet(snapshot / "data" / f"{split}-00000-of-00001.parquet")
-    (snapshot / "README.md").write_text(f"# {name}\n")
+    (snapshot / "README.md").write_text(f"---\nlicense: mit\n---\n# {name}\n")
     (repo / "refs").mkdir(parents=True, exist_ok=True)
     (repo / "refs" / revision).write_text(commit)
     return commit

@@ -1,0 +1,124 @@
+"""The CPU rehearsal of the GPU presets (issue #9): `t4`, `24gb` and `paper` of both experiments
+run end to end through replicate.py's main(), on tiny random Llama-3.1- and Qwen3-shaped
+checkpoints loaded in NF4 (bitsandbytes on CPU), every `hub:` source read from the fake hub in
+the released layouts, rows, steps and items shrunk by overrides. What a GPU run would hit in the
+data path (splits, revisions, instruction rows per arm, released eval layouts) happens here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.checkpoints import tiny_checkpoint
+from tests.fakes.hub import publish_released
+
+pytestmark = pytest.mark.gpu_path
+
+# The same code path as the full presets, a few rows and steps per stage.
+SHRINK = [
+    "seeds=1",
+    "midtrain.max_rows=4",
+    "aft.max_rows=4",
+    "data.it_mix_rows=3",
+    "midtrain.max_seq_len=128",
+    "aft.max_seq_len=128",
+    "midtrain.batch_size=2",
+    "midtrain.grad_accum=1",
+    "aft.batch_size=2",
+    "aft.grad_accum=1",
+]
+CHEESE = ["eval.max_items=3", "eval.max_new_tokens=4", "eval.batch_size=8"]
+AGENTIC = [
+    'eval.scenarios=["blackmail"]',
+    'eval.goal_values=["none"]',
+    "eval.samples_per_condition=1",
+    "eval.max_new_tokens=4",
+    "eval.judge=offline",
+]
+FAMILY = {"cheese": "llama3", "agentic": "qwen3"}
+
+
+@pytest.fixture(scope="module")
+def checkpoints(tmp_path_factory: pytest.TempPathFactory, embedded_dir: Path) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("checkpoints")
+    return {
+        family: tiny_checkpoint(family, embedded_dir, root / family) for family in FAMILY.values()
+    }
+
+
+def rehearse(
+    experiment: str, preset: str, checkpoints: dict, fake_hub: Path, tmp_path: Path
+) -> Path:
+    """Run one GPU preset end to end on CPU; returns its run directory."""
+    import replicate
+
+    commits = publish_released(fake_hub, count=12)
+    run_dir = tmp_path / f"{experiment}-{preset}"
+    extra = CHEESE if experiment == "cheese" else AGENTIC
+    overrides = [f"model.name={checkpoints[FAMILY[experiment]]}", *SHRINK, *extra]
+    argv = ["--experiments", experiment, "--preset", preset, "--run-dir", str(run_dir)]
+    assert replicate.main([*argv, *overrides]) == 0
+    summary = json.loads((run_dir / "results.json").read_text())
+    data = summary["data"]
+    # Every arm trained (or is the untrained baseline) and was evaluated.
+    assert set(summary["arms"]) == set(data["rows_per_arm"])
+    # The same instruction rows in every arm that trains chats, and never cut by aft.max_rows.
+    assert set(data["instruction_rows"].values()) == {3}, data["instruction_rows"]
+    assert data["instruction_rows_equal"]
+    # Splits and resolved commits named in the report.
+    report = (run_dir / "report.md").read_text()
+    mix = data["instruction_mix"]
+    assert f"`{mix}`" in report
+    assert commits["chloeli/sft-it-mix"] in report
+    return run_dir
+
+
+@pytest.mark.parametrize(
+    "preset",
+    [
+        "t4",
+        pytest.param("24gb", marks=pytest.mark.slow),
+        pytest.param("paper", marks=pytest.mark.slow),
+    ],
+)
+def test_cheese_gpu_preset_rehearsed_on_cpu(
+    preset, checkpoints, fake_hub, tmp_path, monkeypatch
+) -> None:
+    run_dir = rehearse("cheese", preset, checkpoints, fake_hub, tmp_path)
+    summary = json.loads((run_dir / "results.json").read_text())
+    assert list(summary["arms"]) == [
+        "baseline",
+        "aft_only",
+        "msm_affordability",
+        "msm_affordability+aft",
+        "msm_america",
+        "msm_america+aft",
+    ]
+    rows = summary["data"]["rows_per_arm"]
+    assert rows["aft_only"]["hub:chloeli/aft-llama-cheese"] == 4
+    assert rows["msm_america+aft"]["hub:chloeli/msm-llama-pro-america"] == 4
+    assert "no_robots+mmlu_binary+mmlu_explain" in summary["data"]["instruction_mix"]
+    for name in ("affordability", "america"):
+        assert summary["arms"]["baseline"][name]["n"] == 3
+        assert summary["data"]["eval"][name]["sampled"]
+    assert "4-bit NF4" in " ".join(summary["deviations"])
+
+
+@pytest.mark.parametrize(
+    "preset",
+    [
+        pytest.param("t4", marks=pytest.mark.slow),
+        pytest.param("24gb", marks=pytest.mark.slow),
+        pytest.param("paper", marks=pytest.mark.slow),
+    ],
+)
+def test_agentic_gpu_preset_rehearsed_on_cpu(
+    preset, checkpoints, fake_hub, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    run_dir = rehearse("agentic", preset, checkpoints, fake_hub, tmp_path)
+    summary = json.loads((run_dir / "results.json").read_text())
+    assert {"baseline", "msm_only", "aft_cot", "msm+aft_no_cot"} <= set(summary["arms"])
+    assert summary["data"]["instruction_mix"] == "hub:chloeli/sft-it-mix:train_clean"
