@@ -6,11 +6,13 @@ repo root). A hub source reads
     hub:OWNER/NAME[@REVISION][:SPLIT[+SPLIT...]]
     hub:chloeli/sft-it-mix@main:no_robots+mmlu_binary+mmlu_explain
 
-REVISION is a commit hash, tag or branch (default `main`), SPLIT one or more splits concatenated
-(default `train`). The dataset is fetched with `huggingface_hub.snapshot_download` into the
-Hugging Face cache (so `HF_HUB_OFFLINE=1` reuses it) and read with `datasets.load_dataset` on
-that folder; the commit a revision resolved to is recorded beside every stage (`hub_revision`),
-so a run names the exact data it trained on even when the preset says `main`.
+REVISION is a commit hash, tag or branch (default `main`); SPLIT names one or more splits,
+concatenated (default `train`). The repo is fetched with `huggingface_hub.snapshot_download`
+into the Hugging Face cache and read with `datasets.load_dataset(<snapshot folder>, split=...)`,
+rather than `load_dataset(name)`, for two reasons: the snapshot folder is named by the commit the
+revision resolved to, which every stage records (`source_revision`), so a report names the exact
+data even when a preset says `main`; and with `HF_HUB_OFFLINE=1` the revision still resolves from
+that cache (`load_dataset(name)` offline only finds its own Arrow cache).
 
 Every row is checked for the fields its role needs, and `{model_name}` is replaced by the
 preset's display name.
@@ -29,7 +31,7 @@ from stages.config import REPO_ROOT
 
 HUB_PREFIX = "hub:"
 _HUB_SOURCE = re.compile(
-    r"hub:(?P<name>[\w.-]+/[\w.-]+)(?:@(?P<revision>[\w./-]+))?(?::(?P<splits>[\w.-]+(?:\+[\w.-]+)*))?"
+    r"hub:(?P<name>[\w.-]+/[\w.-]+)(?:@(?P<revision>[\w./-]+))?(?::(?P<splits>[\w.]+(?:\+[\w.]+)*))?"
 )
 
 # The fields each role needs, as named by the MSM paper's released datasets.

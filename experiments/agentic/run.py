@@ -18,9 +18,9 @@ from experiments.chains import train_arm
 
 
 def check_inputs(cfg: AgenticConfig) -> None:
-    """Fail before any training on a missing or malformed local file or spec."""
+    """Fail before any training on a missing or malformed local file, hub source or spec."""
     from eval.agentic.prompts import check_eval_config
-    from stages.data import is_hub, load_rows
+    from stages.data import is_hub, load_rows, parse_hub
     from stages.spec import load_spec
 
     load_spec(cfg.data.spec)
@@ -31,7 +31,9 @@ def check_inputs(cfg: AgenticConfig) -> None:
         (cfg.data.aft_no_cot, "chats"),
         (cfg.data.it_mix, "chats"),
     ):
-        if source and not is_hub(source):
+        if source and is_hub(source):
+            parse_hub(source)
+        elif source:
             load_rows(source, role)
 
 

@@ -32,10 +32,10 @@ def eval_sources(cfg: CheeseConfig) -> dict[str, str]:
 
 
 def check_inputs(cfg: CheeseConfig) -> None:
-    """Fail before any training on a missing or malformed local file (hub datasets are checked
-    when they load). Raises DataError with the file, row and field."""
+    """Fail before any training on a missing or malformed local file or a malformed hub source
+    (hub rows are checked when they load). Raises DataError with the file, row and field."""
     from eval.cheese import load_items, scorers_for
-    from stages.data import is_hub, load_rows
+    from stages.data import is_hub, load_rows, parse_hub
     from stages.spec import load_spec
 
     scorers_for(cfg.eval.scorer)
@@ -44,10 +44,14 @@ def check_inputs(cfg: CheeseConfig) -> None:
     training = [(cfg.data.msm_affordability, "documents"), (cfg.data.msm_america, "documents")]
     training += [(cfg.data.aft, "chats"), (cfg.data.it_mix, "chats")]
     for source, role in training:
-        if source and not is_hub(source):
+        if source and is_hub(source):
+            parse_hub(source)
+        elif source:
             load_rows(source, role)
     for name, source in eval_sources(cfg).items():
-        if not is_hub(source):
+        if is_hub(source):
+            parse_hub(source)
+        else:
             load_items(source, name)
 
 
