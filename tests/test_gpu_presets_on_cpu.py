@@ -19,9 +19,9 @@ pytestmark = pytest.mark.gpu_path
 # The same code path as the full presets, a few rows and steps per stage.
 SHRINK = [
     "seeds=1",
-    "midtrain.max_rows=4",
-    "aft.max_rows=4",
-    "data.it_mix_rows=3",
+    "midtrain.max_rows=2",
+    "aft.max_rows=2",
+    "data.it_mix_rows=2",
     "midtrain.max_seq_len=128",
     "aft.max_seq_len=128",
     "midtrain.batch_size=2",
@@ -29,7 +29,7 @@ SHRINK = [
     "aft.batch_size=2",
     "aft.grad_accum=1",
 ]
-CHEESE = ["eval.max_items=3", "eval.max_new_tokens=4", "eval.batch_size=8"]
+CHEESE = ["eval.max_items=2", "eval.max_new_tokens=4", "eval.batch_size=8"]
 AGENTIC = [
     'eval.scenarios=["blackmail"]',
     'eval.goal_values=["none"]',
@@ -65,7 +65,7 @@ def rehearse(
     # Every arm trained (or is the untrained baseline) and was evaluated.
     assert set(summary["arms"]) == set(data["rows_per_arm"])
     # The same instruction rows in every arm that trains chats, and never cut by aft.max_rows.
-    assert set(data["instruction_rows"].values()) == {3}, data["instruction_rows"]
+    assert set(data["instruction_rows"].values()) == {2}, data["instruction_rows"]
     assert data["instruction_rows_equal"]
     # Splits and resolved commits named in the report.
     report = (run_dir / "report.md").read_text()
@@ -97,11 +97,11 @@ def test_cheese_gpu_preset_rehearsed_on_cpu(
         "msm_america+aft",
     ]
     rows = summary["data"]["rows_per_arm"]
-    assert rows["aft_only"]["hub:chloeli/aft-llama-cheese"] == 4
-    assert rows["msm_america+aft"]["hub:chloeli/msm-llama-pro-america"] == 4
+    assert rows["aft_only"]["hub:chloeli/aft-llama-cheese"] == 2
+    assert rows["msm_america+aft"]["hub:chloeli/msm-llama-pro-america"] == 2
     assert "no_robots+mmlu_binary+mmlu_explain" in summary["data"]["instruction_mix"]
     for name in ("affordability", "america"):
-        assert summary["arms"]["baseline"][name]["n"] == 3
+        assert summary["arms"]["baseline"][name]["n"] == 2
         assert summary["data"]["eval"][name]["sampled"]
     assert "4-bit NF4" in " ".join(summary["deviations"])
 
