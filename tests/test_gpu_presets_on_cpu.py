@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from experiments.agentic.arms import ARMS as AGENTIC_ARMS
+from experiments.cheese.arms import ARMS
+from stages.data import parse_hub
 from tests.fakes.checkpoints import tiny_checkpoint
 from tests.fakes.hub import publish_released
 
@@ -62,15 +65,17 @@ def rehearse(
     assert replicate.main([*argv, *overrides]) == 0
     summary = json.loads((run_dir / "results.json").read_text())
     data = summary["data"]
-    # Every arm trained (or is the untrained baseline) and was evaluated.
+    # Every planned arm was evaluated, and every arm trained (base model or instruction mix:
+    # the baseline trains on the mix too).
     assert set(summary["arms"]) == set(data["rows_per_arm"])
+    assert all(data["rows_per_arm"].values()), data["rows_per_arm"]
     # The same instruction rows in every arm that trains chats, and never cut by aft.max_rows.
     assert set(data["instruction_rows"].values()) == {2}, data["instruction_rows"]
     assert data["instruction_rows_equal"]
     # Splits and resolved commits named in the report.
     report = (run_dir / "report.md").read_text()
     mix = data["instruction_mix"]
-    assert f"`{mix}`" in report
+    assert f"`{mix}`: split {', '.join(parse_hub(mix).splits)}; revision `main`" in report
     assert commits["chloeli/sft-it-mix"] in report
     return run_dir
 
@@ -88,14 +93,7 @@ def test_cheese_gpu_preset_rehearsed_on_cpu(
 ) -> None:
     run_dir = rehearse("cheese", preset, checkpoints, fake_hub, tmp_path)
     summary = json.loads((run_dir / "results.json").read_text())
-    assert list(summary["arms"]) == [
-        "baseline",
-        "aft_only",
-        "msm_affordability",
-        "msm_affordability+aft",
-        "msm_america",
-        "msm_america+aft",
-    ]
+    assert tuple(summary["arms"]) == ARMS  # every arm, each trained and evaluated
     rows = summary["data"]["rows_per_arm"]
     assert rows["aft_only"]["hub:chloeli/aft-llama-cheese"] == 2
     assert rows["msm_america+aft"]["hub:chloeli/msm-llama-pro-america"] == 2
@@ -120,5 +118,5 @@ def test_agentic_gpu_preset_rehearsed_on_cpu(
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     run_dir = rehearse("agentic", preset, checkpoints, fake_hub, tmp_path)
     summary = json.loads((run_dir / "results.json").read_text())
-    assert {"baseline", "msm_only", "aft_cot", "msm+aft_no_cot"} <= set(summary["arms"])
+    assert set(AGENTIC_ARMS) <= set(summary["arms"])
     assert summary["data"]["instruction_mix"] == "hub:chloeli/sft-it-mix:train_clean"
