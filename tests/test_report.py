@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from experiments.chains import training_data
 from experiments.cheese import report
 from experiments.cheese.arms import ARMS
 from experiments.cheese.config import CheeseConfig
@@ -66,6 +69,7 @@ def test_several_seeds_report_mean_and_sem() -> None:
             "arms": table,
             "mechanism_checks": [],
             "deviations": [],
+            "data": training_data([], Path(), "") | {"eval": {}},
         }
     )
 
