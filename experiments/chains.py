@@ -47,9 +47,10 @@ def training_stages(plans: list[ArmPlan]) -> dict[str, TrainJob]:
 def training_data(plans: list[ArmPlan], run_dir: Path, instruction_mix: str) -> dict:
     """What each arm trained on, read from its stages' manifests (first seed of each arm):
     rows per source over its whole chain, the instruction rows of every arm that trains chats
-    (these must be equal: issue #9), and the commit each hub source resolved to."""
+    (these must be equal: issue #9), and the commit each hub source resolved to (several,
+    joined by ", ", when a branch moved between stages)."""
     rows: dict[str, dict[str, int]] = {}
-    commits: dict[str, str] = {}
+    commits: dict[str, set[str]] = {}
     chat_arms = set()
     for plan in plans:
         if plan.arm in rows:
@@ -64,14 +65,14 @@ def training_data(plans: list[ArmPlan], run_dir: Path, instruction_mix: str) -> 
             for entry in taken:
                 counts[entry["source"]] = counts.get(entry["source"], 0) + entry["rows"]
                 if entry["revision"]:
-                    commits[entry["source"]] = entry["revision"]
+                    commits.setdefault(entry["source"], set()).add(entry["revision"])
     instruction = {arm: rows[arm].get(instruction_mix, 0) for arm in rows if arm in chat_arms}
     return {
         "rows_per_arm": rows,
         "instruction_mix": instruction_mix,
         "instruction_rows": instruction if instruction_mix else {},
         "instruction_rows_equal": len(set(instruction.values())) <= 1 or not instruction_mix,
-        "commits": commits,
+        "commits": {source: ", ".join(sorted(found)) for source, found in commits.items()},
     }
 
 
@@ -88,8 +89,14 @@ def data_markdown(data: dict, eval_commits: dict[str, str]) -> list[str]:
     commits = {**data["commits"], **eval_commits}
     for source, commit in sorted((s, c) for s, c in commits.items() if c):  # local files: ""
         hub = parse_hub(source)
+        mixed = ", " in commit  # a branch moved between stages of this run
         lines.append(
             f"- `{source}`: split {', '.join(hub.splits)}; revision `{hub.revision}` = `{commit}`"
+            + (
+                " (MIXED: stages read different commits; pin one and use a new --run-dir)"
+                if mixed
+                else ""
+            )
         )
     lines += ["", "Training rows per arm (first seed):", ""]
     for arm, counts in data["rows_per_arm"].items():

@@ -64,7 +64,7 @@ def test_a_fraction_of_the_aft_set_is_a_fraction_of_its_cap() -> None:
     assert chat_job(cfg, 0, "cot", 0.25).sources[0] == (cfg.data.aft_cot, 0.25)
 
 
-def test_the_report_flags_unequal_instruction_rows(tmp_path) -> None:
+def test_the_report_flags_unequal_rows_and_mixed_commits(tmp_path) -> None:
     from experiments.cheese.arms import plan_arms
     from experiments.cheese.config import CheeseConfig
 
@@ -72,8 +72,9 @@ def test_the_report_flags_unequal_instruction_rows(tmp_path) -> None:
     mix = cfg.data.it_mix
     for stage, job in training_stages(plan_arms(cfg)).items():
         rows = 7 if stage == "it-s0" else 5  # the baseline's stage saw more instruction rows
+        commit = "beef" if stage == "msm_america+aft-s0" else "c0ffee"  # main moved meanwhile
         taken = [
-            {"source": source, "rows": rows if source == mix else 9, "revision": "c0ffee"}
+            {"source": source, "rows": rows if source == mix else 9, "revision": commit}
             for source, _ in job.sources
         ]
         (tmp_path / stage).mkdir()
@@ -84,6 +85,6 @@ def test_the_report_flags_unequal_instruction_rows(tmp_path) -> None:
     assert not data["instruction_rows_equal"]
     text = "\n".join(data_markdown(data, {}))
     assert "UNEQUAL across arms" in text
-    assert (
-        f"`{mix}`: split no_robots, mmlu_binary, mmlu_explain; revision `main` = `c0ffee`" in text
-    )
+    splits = "split no_robots, mmlu_binary, mmlu_explain"
+    assert f"`{mix}`: {splits}; revision `main` = `beef, c0ffee` (MIXED: stages read" in text
+    assert data["commits"]["hub:chloeli/aft-llama-cheese"] == "beef, c0ffee"

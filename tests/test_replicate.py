@@ -62,6 +62,10 @@ def test_dry_run_prints_the_plan_without_training(tmp_path) -> None:
             "missing.jsonl: file not found",
         ),
         (["--experiments", "poetry"], "unknown experiment"),
+        (
+            ["--preset", "t4", "--experiments", "agentic", "data.it_mix=hub:o/n:a+", "--dry-run"],
+            "a hub source reads hub:OWNER/NAME",
+        ),
     ],
 )
 def test_bad_input_is_one_actionable_line(args: list[str], message: str) -> None:
