@@ -117,10 +117,17 @@ def hub_snapshot(name: str, revision: str) -> Path:
     """The folder of dataset `name` at `revision` in the Hugging Face cache, downloaded on first
     use; a snapshot folder is named by its commit hash. Resolved once per process, so every
     stage of a run reads the same commit even if the branch moves meanwhile."""
-    from huggingface_hub import snapshot_download
+    from huggingface_hub import constants, snapshot_download
 
     try:
-        return Path(snapshot_download(name, repo_type="dataset", revision=revision))
+        # Offline, say so: huggingface_hub 1.33.0 (the GPU pins) treats a commit-hash revision
+        # as resolved and lists the repo tree online even under HF_HUB_OFFLINE=1, failing with
+        # OfflineModeIsEnabled; `local_files_only` takes its cache-only branch in 1.33 and 2.x.
+        offline = constants.HF_HUB_OFFLINE
+        folder = snapshot_download(
+            name, repo_type="dataset", revision=revision, local_files_only=offline
+        )
+        return Path(folder)
     except Exception as err:
         raise DataError(
             f"could not fetch hub dataset {name!r} at revision {revision!r} "
