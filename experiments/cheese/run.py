@@ -72,6 +72,8 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
         "sources": sources,
         "adapter": adapter_dir.name if adapter_dir else "",
         "adapter_hash": _manifest_hash(adapter_dir),
+        # A new eval version scores differently: its results never reuse an older stage's.
+        "eval_version": EVAL_VERSION,
     }
     stage_hash = config_hash(stage_config)
     if manifest.is_done(stage_dir, stage_hash):
