@@ -4,8 +4,8 @@ defaults are the MSM paper's recipe (App. B.4), and the loader. Each experiment'
 
 Defaults live in the dataclasses and only there. A preset is a TOML file
 `configs/<experiment>/<preset>.toml` holding only the keys it changes, each with a one-line
-reason. Command-line overrides use dotted `key=value` (`midtrain.learning_rate=3e-4`). An unknown key or a value of the wrong type
-fails at once with one line naming it.
+reason. Command-line overrides use dotted `key=value` (`midtrain.learning_rate=3e-4`). An
+unknown key or a value of the wrong type fails at once with one line naming it.
 """
 
 from __future__ import annotations
