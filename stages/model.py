@@ -13,12 +13,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import warnings
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from stages import accel
+from stages.accel import has_cuda, training_dtype
 from stages.config import EMBEDDED_MODEL, REPO_ROOT, ConfigError, LoraConfig, ModelConfig
 
 TEMPLATE_DIR = REPO_ROOT / "data" / "chat_templates"
@@ -29,17 +30,6 @@ EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 def cache_dir() -> Path:
     return Path(os.environ.get("MSM_KIT_CACHE", Path.home() / ".cache" / "msm-kit"))
-
-
-def has_cuda() -> bool:
-    return torch.cuda.is_available()
-
-
-def training_dtype() -> str:
-    """bf16 autocast on CPU and on GPUs that support it; fp16 on older GPUs such as the T4."""
-    if has_cuda() and not torch.cuda.is_bf16_supported():
-        return "fp16"
-    return "bf16"
 
 
 def embedded_model_dir() -> Path:
@@ -91,12 +81,13 @@ def end_of_turn_ids(tokenizer: Any, family: str) -> list[int]:
 
 def load_model(cfg: ModelConfig, max_seq_len: int = 4096) -> tuple[Any, Any]:
     """Base model and tokenizer, ready for `add_lora` or `load_adapter`."""
+    accel.begin_stage_memory()
+    unsloth = accel.import_unsloth_first(cfg)  # before transformers binds anything below
     import transformers
 
     transformers.utils.logging.disable_progress_bar()  # "Loading weights" bars, once per stage
     path = resolve_model_path(cfg.name)
     cuda = has_cuda()
-    unsloth = _import_unsloth() if (cuda and cfg.use_unsloth and cfg.load_in_4bit) else None
     if unsloth is not None:
         model, tokenizer = unsloth.FastLanguageModel.from_pretrained(
             model_name=path, max_seq_length=max_seq_len, load_in_4bit=True, dtype=None
@@ -131,6 +122,67 @@ def load_model(cfg: ModelConfig, max_seq_len: int = 4096) -> tuple[Any, Any]:
     return model, tokenizer
 
 
+def load_trainable(
+    cfg: ModelConfig,
+    lora: LoraConfig,
+    max_seq_len: int,
+    seed: int,
+    gradient_checkpointing: bool,
+    init_adapter: Path | None,
+) -> tuple[Any, Any]:
+    """(model, tokenizer) ready to train: a fresh LoRA adapter, or `init_adapter` continued
+    (AFT after MSM). Either way the trainable parameter count must be a fresh adapter's."""
+    if init_adapter is None:
+        model, tokenizer = load_model(cfg, max_seq_len)
+        model = add_lora(model, lora, seed, gradient_checkpointing)
+    elif accel.unsloth_requested(cfg) and accel.import_unsloth_first(cfg) is not None:
+        # Unsloth's documented route: the adapter folder as model_name loads its base, attaches
+        # the adapter trainable and patches it (unsloth/models/loader.py, `is_peft`); a second
+        # get_peft_model would raise "already has LoRA adapters".
+        accel.begin_stage_memory()
+        from unsloth import FastLanguageModel
+
+        model, tokenizer = FastLanguageModel.from_pretrained(
+            model_name=str(init_adapter),
+            max_seq_length=max_seq_len,
+            load_in_4bit=True,
+            dtype=None,
+            use_gradient_checkpointing="unsloth" if gradient_checkpointing else False,
+        )
+        model.msm_kit_loader = "unsloth"
+        apply_chat_template(tokenizer, cfg.chat_template)
+    else:
+        model, tokenizer = load_model(cfg, max_seq_len)
+        model = load_adapter(model, init_adapter, trainable=True)
+    check_trainable(model, lora, init_adapter)
+    return model, tokenizer
+
+
+def check_trainable(model: Any, lora: LoraConfig, init_adapter: Path | None) -> None:
+    """A continued adapter must train exactly what a fresh one would: same rank, same
+    projections, nothing frozen by the loader and nothing else unfrozen."""
+    expected = fresh_lora_params(model, lora)
+    actual = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    if actual != expected:
+        source = f"the adapter in {init_adapter}" if init_adapter else "the fresh adapter"
+        raise ConfigError(
+            f"{source} has {actual:,} trainable parameters, but LoRA r={lora.r} on "
+            f"{list(lora.target_modules)} needs {expected:,}: continue it with the lora "
+            "settings it was trained with"
+        )
+
+
+def fresh_lora_params(model: Any, lora: LoraConfig) -> int:
+    """r × (in + out) for every targeted linear layer of the base model."""
+    total = 0
+    for name, module in model.named_modules():
+        leaf = name.removesuffix(".base_layer").rsplit(".", 1)[-1]
+        is_base_linear = hasattr(module, "in_features") and not hasattr(module, "base_layer")
+        if leaf in lora.target_modules and is_base_linear:
+            total += lora.r * (module.in_features + module.out_features)
+    return total
+
+
 def disable_cpu_4bit_repack(model: torch.nn.Module) -> None:
     """Keep NF4 gradients correct on CPUs with AVX512-BF16.
 
@@ -148,9 +200,10 @@ def disable_cpu_4bit_repack(model: torch.nn.Module) -> None:
 def add_lora(model: Any, cfg: LoraConfig, seed: int, gradient_checkpointing: bool) -> Any:
     """Fresh LoRA adapter on all configured projections; seeded so arms differ only by seed."""
     torch.manual_seed(seed)
-    unsloth = _import_unsloth() if _is_unsloth_model(model) else None
-    if unsloth is not None:
-        return unsloth.FastLanguageModel.get_peft_model(
+    if _is_unsloth_model(model):
+        from unsloth import FastLanguageModel
+
+        return FastLanguageModel.get_peft_model(
             model,
             r=cfg.r,
             lora_alpha=cfg.alpha,
@@ -195,22 +248,18 @@ def load_for_eval(cfg: ModelConfig, stage_dir: Path | None, max_seq_len: int = 4
     model, tokenizer = load_model(cfg, max_seq_len)
     if stage_dir is not None:
         model = load_adapter(model, stage_dir / "adapter", trainable=False)
+    if _is_unsloth_model(model):
+        # Scoring reads logits: unsloth withholds them under labels unless told
+        # (unsloth/models/llama.py, `UNSLOTH_RETURN_LOGITS`); inference mode for generation.
+        from unsloth import FastLanguageModel
+
+        os.environ["UNSLOTH_RETURN_LOGITS"] = "1"
+        FastLanguageModel.for_inference(model)
     return model, tokenizer
 
 
 def _is_unsloth_model(model: Any) -> bool:
     return getattr(model, "msm_kit_loader", "") == "unsloth"
-
-
-def _import_unsloth() -> Any | None:
-    """Unsloth only exists on CUDA; on CPU it raises NotImplementedError at import."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import unsloth
-    except (ImportError, NotImplementedError):
-        return None
-    return unsloth
 
 
 def generate(

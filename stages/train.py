@@ -14,7 +14,7 @@ Run alone:  python -m stages.train RUN_DIR/<stage>/config.json
 from __future__ import annotations
 
 import json
-import resource
+import os
 import shutil
 import sys
 import time
@@ -24,7 +24,7 @@ from typing import Any
 
 from transformers.trainer_callback import ProgressCallback
 
-from stages import manifest
+from stages import accel, manifest
 from stages.config import LoraConfig, ModelConfig, TrainConfig, config_hash, to_dict
 from stages.data import mix_sources
 
@@ -53,6 +53,7 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
     if manifest.is_done(stage_dir, job_hash):
         return stage_dir
     resumable = manifest.begin(stage_dir, job_hash, to_dict(job))
+    accel.import_unsloth_first(job.model)  # before trl below binds SFTTrainer
     import datasets
 
     datasets.disable_progress_bars()  # per-map bars; the training bar below is the one to watch
@@ -61,14 +62,21 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
     from transformers.trainer_utils import get_last_checkpoint
     from trl import SFTTrainer
 
-    from stages.model import add_lora, load_adapter, load_model
+    from stages.model import load_trainable
 
-    model, tokenizer = load_model(job.model, job.train.max_seq_len)
-    if job.init_adapter:
-        init_dir = stage_dir.parent / job.init_adapter / "adapter"
-        model = load_adapter(model, init_dir, trainable=True)
-    else:
-        model = add_lora(model, job.lora, job.seed, job.train.gradient_checkpointing)
+    init_dir = stage_dir.parent / job.init_adapter / "adapter" if job.init_adapter else None
+    model, tokenizer = load_trainable(
+        job.model,
+        job.lora,
+        job.train.max_seq_len,
+        job.seed,
+        job.train.gradient_checkpointing,
+        init_dir,
+    )
+    if job.kind == "chats":
+        dataset = encode_chats(dataset, tokenizer, job.train.max_seq_len)
+    # Eval stages turn unsloth's logits on; training wants its fused loss without them.
+    os.environ.pop("UNSLOTH_RETURN_LOGITS", None)
 
     checkpoints = stage_dir / "checkpoints"
     last = get_last_checkpoint(str(checkpoints)) if resumable and checkpoints.exists() else None
@@ -103,8 +111,9 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
             "first_loss": losses[0] if losses else None,
             "last_loss": losses[-1] if losses else None,
             "loss_history": losses,
-            "peak_memory_gb": peak_memory_gb(),
+            "peak_memory_gb": accel.peak_memory_gb(),
             "resumed_from": Path(last).name if last else None,
+            **accel.stack_record(model),
         },
     )
     return stage_dir
@@ -138,10 +147,34 @@ def build_dataset(job: TrainJob) -> tuple[Any, list[dict]]:
     return Dataset.from_list([{field_name: row[field_name]} for row in rows]), taken
 
 
+def encode_chats(dataset: Any, tokenizer: Any, max_seq_len: int) -> Any:
+    """Chats tokenized through the kit's template, labels -100 outside assistant turns (its
+    `{% generation %}` blocks), truncated at `max_seq_len`.
+
+    Masking here means neither trainer re-derives it: trl keeps a `labels` column as given
+    (trl 1.15/1.16 `SFTTrainer._prepare_dataset`), and unsloth_zoo 2026.10.7 skips tokenizing a
+    dataset with `labels` (`dataset_utils.sft_prepare_dataset`), where its `messages` branch
+    would take masks from instruction/response markers instead.
+    """
+
+    def encode(row: dict) -> dict:
+        encoded = tokenizer.apply_chat_template(
+            row["messages"], return_dict=True, return_assistant_tokens_mask=True
+        )
+        ids = list(encoded["input_ids"])[:max_seq_len]
+        mask = list(encoded["assistant_masks"])[:max_seq_len]
+        return {
+            "input_ids": ids,
+            "labels": [t if m else -100 for t, m in zip(ids, mask, strict=True)],
+        }
+
+    return dataset.map(encode, remove_columns=["messages"])
+
+
 def sft_config(job: TrainJob, output_dir: Path) -> Any:
     from trl import SFTConfig
 
-    from stages.model import has_cuda, training_dtype
+    from stages.accel import has_cuda, training_dtype
 
     documents = job.kind == "documents"
     t = job.train
@@ -159,7 +192,8 @@ def sft_config(job: TrainJob, output_dir: Path) -> Any:
         # Documents: pack end to end; attention may cross document boundaries, harmless for MSM.
         packing=documents,
         packing_strategy="wrapped",
-        assistant_only_loss=not documents,
+        # Chats arrive tokenized with their assistant-only labels (`encode_chats`).
+        assistant_only_loss=False,
         train_sampling_strategy="random" if documents else "group_by_length",
         # bf16 autocast is ~1.6x faster than fp32 on these CPUs too (PLATFORM_NOTES); GPUs
         # without bf16 (T4) train in fp16.
@@ -176,15 +210,6 @@ def sft_config(job: TrainJob, output_dir: Path) -> Any:
         data_seed=job.seed,
         dataset_num_proc=None,
     )
-
-
-def peak_memory_gb() -> float:
-    """Peak GPU memory when on CUDA, else the process's peak resident memory."""
-    import torch
-
-    if torch.cuda.is_available():
-        return round(torch.cuda.max_memory_allocated() / 2**30, 2)
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
 
 
 def job_from_record(record: dict) -> TrainJob:
