@@ -17,6 +17,7 @@ from pathlib import Path
 
 from experiments.agentic.config import AgenticConfig
 from experiments.cheese.config import CheeseConfig
+from stages import accel
 from stages.cli import run_cli
 from stages.config import PRESETS, ConfigError, load_config
 
@@ -64,12 +65,13 @@ def main(argv: list[str]) -> int:
         )
     for experiment in experiments:
         run_dir = args.run_dir or Path("runs") / f"{experiment}-{preset}"
+        config_class = CheeseConfig if experiment == "cheese" else AgenticConfig
+        cfg = load_config(config_class, experiment, preset, overrides)
+        # First, before anything imports trl, transformers or peft (stages/accel.py).
+        accel.import_unsloth_first(cfg.model)
         if experiment == "cheese":
-            run_cheese(
-                load_config(CheeseConfig, "cheese", preset, overrides), run_dir, args.dry_run
-            )
+            run_cheese(cfg, run_dir, args.dry_run)
         else:
-            cfg = load_config(AgenticConfig, "agentic", preset, overrides)
             run_agentic(cfg, run_dir, args.dry_run)
     return 0
 

@@ -25,7 +25,7 @@ from typing import Any
 from experiments.agentic.config import AgenticConfig
 from experiments.chains import training_stages
 from experiments.cheese.config import CheeseConfig
-from stages.config import EMBEDDED_MODEL, LoraConfig, ModelConfig, TrainConfig
+from stages.config import EMBEDDED_MODEL, ConfigError, LoraConfig, ModelConfig, TrainConfig
 from stages.data import is_hub, parse_hub, read_jsonl
 from stages.train import TrainJob
 
@@ -82,6 +82,13 @@ CHECKPOINT_BOUNDARY = {"cpu": 4.0, "gpu": 2.0, "gpu-unsloth": 0.0}
 # too.
 LOGIT_BYTES = {"cpu": 8.0, "gpu": 8.0, "gpu-unsloth": 2.0}
 NF4_BYTES = 0.516
+# A plan may use this share of the card: the rest is fragmentation, the eval stages' generation
+# cache and what the estimate misses.
+CARD_BUDGET = 0.85
+# Usable memory torch reports for each GPU preset's target card (T4, L4/A10, A100/H100 80 GB):
+# a dry run planned on a machine without that card checks against it.
+PRESET_CARD_GIB = {"t4": 14.7, "24gb": 22.2, "paper": 79.3}
+TRAIN_SECTION = {"documents": "midtrain", "chats": "aft"}
 
 
 @dataclass(frozen=True)
@@ -168,13 +175,21 @@ def lora_params(model: ModelConfig, lora: LoraConfig) -> float:
 
 
 def peak_memory_gb(
-    model: ModelConfig, lora: LoraConfig, train: TrainConfig, gpu: bool, seq_len: int = 0
+    model: ModelConfig,
+    lora: LoraConfig,
+    train: TrainConfig,
+    gpu: bool,
+    seq_len: int = 0,
+    unsloth: bool | None = None,
 ) -> float:
     """Predicted peak memory of one training stage; `seq_len` is the longest micro-batch row
-    (0 = `max_seq_len`: packed documents always fill it)."""
+    (0 = `max_seq_len`: packed documents always fill it); `unsloth`: the stack that loads
+    (None: what the config asks for)."""
     shape = model_shape(model)
     tokens = train.batch_size * min(seq_len or train.max_seq_len, train.max_seq_len)
-    unsloth = gpu and model.use_unsloth and model.load_in_4bit  # stages.model's condition
+    if unsloth is None:
+        unsloth = model.use_unsloth and model.load_in_4bit
+    unsloth = gpu and unsloth
     if model.load_in_4bit:
         # peft's prepare_model_for_kbit_training upcasts the unquantized embeddings and head to
         # fp32 on the plain stack; unsloth keeps them in bf16.
@@ -198,7 +213,8 @@ def peak_memory_gb(
     return (weights + adapter + tokens * (kept + logits) + runtime) / 2**30
 
 
-def estimate_job(stage: str, job: TrainJob, gpu: bool) -> StageEstimate:
+def estimate_job(stage: str, job: TrainJob, gpu: bool, stack: str = "") -> StageEstimate:
+    """`stack`: "unsloth" or "plain" on a GPU ("": what the config asks for)."""
     counted = _count_tokens(job)
     if counted is not None:
         rows, tokens, longest = counted
@@ -209,7 +225,8 @@ def estimate_job(stage: str, job: TrainJob, gpu: bool) -> StageEstimate:
     device = "gpu-8b" if gpu else "cpu"
     seconds = STAGE_OVERHEAD_S[device] + tokens * job.train.epochs / THROUGHPUT[(device, job.kind)]
     measured = "measured" if not gpu else "predicted (no GPU measurement yet)"
-    peak = peak_memory_gb(job.model, job.lora, job.train, gpu, longest)
+    unsloth = stack == "unsloth" if stack else None
+    peak = peak_memory_gb(job.model, job.lora, job.train, gpu, longest, unsloth)
     return StageEstimate(stage, rows, tokens, seconds, peak, f"{how}, {measured} throughput")
 
 
@@ -285,23 +302,25 @@ def _text(record: dict) -> str:
 
 def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) -> None:
     """The stages a run will execute, with tokens, predicted time and peak memory, and which
-    are already finished in `run_dir` (they will be skipped)."""
+    are already finished in `run_dir` (they will be skipped). Planned with the stack that will
+    really load; a plan over the card's budget is refused (ConfigError) before anything runs."""
     from rich.console import Console
     from rich.table import Table
 
-    from stages.model import has_cuda
+    from stages.accel import has_cuda, planned_stack
 
     table = Table(title=f"Plan: {cfg.description} (preset {cfg.preset}) → {run_dir}")
     for column in ("stage", "rows", "tokens", "time", "peak mem", "status"):
         table.add_column(column, justify="left" if column in ("stage", "status") else "right")
     stages = training_stages(plans)
     total = 0.0
-    gpus = set()
+    # A preset for an 8B model only runs on a GPU: plan for one even on a CPU machine.
+    gpu = has_cuda() or cfg.model.name != EMBEDDED_MODEL
+    stack = planned_stack(cfg.model, gpu)
+    estimates = {}
     for stage, job in stages.items():
-        # A preset for an 8B model only runs on a GPU: plan for one even on a CPU machine.
-        gpu = has_cuda() or job.model.name != EMBEDDED_MODEL
-        gpus.add(gpu)
-        estimate = estimate_job(stage, job, gpu)
+        estimate = estimate_job(stage, job, gpu, stack)
+        estimates[stage] = estimate
         done = (run_dir / stage / "manifest.json").exists()
         total += 0 if done else estimate.seconds
         table.add_row(
@@ -315,11 +334,79 @@ def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) ->
     console = Console()
     console.print(table)
     evals = [p.eval_stage for p in plans]
-    device = "GPU (predicted throughput)" if True in gpus else "CPU (measured throughput)"
+    device = "GPU (predicted throughput)" if gpu else "CPU (measured throughput)"
     console.print(
         f"{len(stages)} training stages, {len(evals)} eval stages; training ≈ {_minutes(total)} "
         f"remaining on {device}, plus evaluation."
     )
+    if gpu:
+        card = card_gib(cfg.preset)
+        console.print(f"Stack: {STACK_NAMES[stack]}; card: {card:.1f} GiB usable.")
+        check_fits(stages, estimates, stack, card)
+
+
+STACK_NAMES = {
+    "unsloth": "unsloth (4-bit QLoRA, fused kernels)",
+    "plain": "plain transformers + bitsandbytes + peft (no unsloth)",
+}
+
+
+def card_gib(preset: str) -> float:
+    """Usable memory of this machine's GPU, or of the preset's target card without one."""
+    from stages.accel import has_cuda
+
+    if has_cuda():
+        import torch
+
+        return torch.cuda.get_device_properties(0).total_memory / 2**30
+    return PRESET_CARD_GIB.get(preset, PRESET_CARD_GIB["paper"])
+
+
+def check_fits(
+    stages: dict[str, TrainJob], estimates: dict[str, StageEstimate], stack: str, card: float
+) -> None:
+    """Refuse, in one line with an override that fits, a plan whose largest stage is predicted
+    to need more than CARD_BUDGET of the card."""
+    budget = CARD_BUDGET * card
+    stage = max(estimates, key=lambda name: estimates[name].peak_gb)
+    peak = estimates[stage].peak_gb
+    if peak <= budget:
+        return
+    job = stages[stage]
+    raise ConfigError(
+        f"stage {stage} is predicted to peak at {peak:.1f} GiB with the {stack} stack, over "
+        f"{CARD_BUDGET:.0%} of this {card:.1f} GiB card; try {fitting_override(job, stack, budget)}"
+    )
+
+
+def fitting_override(job: TrainJob, stack: str, budget: float) -> str:
+    """The smallest change that brings `job` under `budget`: unsloth if it is off, then fewer
+    rows per micro-batch (same rows per step), then shorter sequences."""
+    import dataclasses
+
+    if stack == "plain" and job.model.load_in_4bit:
+        fits = peak_memory_gb(job.model, job.lora, job.train, True, unsloth=True) <= budget
+        if fits and job.model.use_unsloth:
+            return "installing unsloth (pip install -r requirements-gpu.txt)"
+        if fits:
+            return "model.use_unsloth=true"
+    section, train = TRAIN_SECTION[job.kind], job.train
+    unsloth = stack == "unsloth"
+    while train.batch_size > 1 or train.max_seq_len > 256:
+        if train.batch_size > 1:
+            train = dataclasses.replace(
+                train, batch_size=train.batch_size // 2, grad_accum=train.grad_accum * 2
+            )
+        else:
+            train = dataclasses.replace(train, max_seq_len=train.max_seq_len // 2)
+        if peak_memory_gb(job.model, job.lora, train, True, unsloth=unsloth) <= budget:
+            changed = [
+                f"{section}.{name}={getattr(train, name)}"
+                for name in ("batch_size", "grad_accum", "max_seq_len")
+                if getattr(train, name) != getattr(job.train, name)
+            ]
+            return " ".join(changed)
+    return "a larger GPU (no batch size or sequence length fits)"
 
 
 def _minutes(seconds: float) -> str:
