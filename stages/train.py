@@ -112,6 +112,7 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
             "last_loss": losses[-1] if losses else None,
             "loss_history": losses,
             "peak_memory_gb": accel.peak_memory_gb(),
+            "trainable_params": sum(p.numel() for p in model.parameters() if p.requires_grad),
             "resumed_from": Path(last).name if last else None,
             **accel.stack_record(model),
         },

@@ -64,6 +64,10 @@ class UnslothSFTConfig(_PristineSFTConfig):
 class UnslothSFTTrainer(_PristineSFTTrainer):
     """The generated trainer's differences that matter to the kit."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        FastLanguageModel.calls.append(f"trainer:loss_type={self.args.loss_type}")
+
     def compute_loss(
         self, model: Any, inputs: Any, return_outputs: bool = False, num_items_in_batch: Any = None
     ) -> Any:
