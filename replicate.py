@@ -46,7 +46,8 @@ def pick_preset() -> tuple[str, str]:
     if not torch.cuda.is_available():
         return "tiny", "no GPU found: running the embedded SmolLM2-135M at toy scale on CPU"
     gigabytes = torch.cuda.get_device_properties(0).total_memory / 2**30
-    preset = "t4" if gigabytes < 20 else "24gb" if gigabytes < 60 else "paper"
+    # Usable GiB as torch reports them: T4 14.7, L4/A10 22.2, A100-40GB 39.4, 80 GB cards 79.3.
+    preset = "t4" if gigabytes < 20 else "24gb" if gigabytes < 36 else "paper"
     return preset, f"GPU with {gigabytes:.0f} GB found: preset {preset}"
 
 
