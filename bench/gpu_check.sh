@@ -62,13 +62,15 @@ EOF
 unsloth)
   python -m pip install --no-index --no-deps "$CARRY"/unsloth/*.whl >"$OUT/pip-unsloth.log" 2>&1
   # -p unsloth: pytest imports unsloth first, before any test imports trl (stages/accel.py).
-  step pytest-unsloth 200 python -m pytest -p unsloth -m gpu_path -q -rs --junitxml="$OUT/pytest-unsloth.xml"
-  step random_8b-unsloth 200 python -m bench.random_8b --arch llama3.1-8b --seq 2048 \
+  step pytest-unsloth 100 python -m pytest -p unsloth -m gpu_path -q -rs --junitxml="$OUT/pytest-unsloth.xml"
+  step random_8b-unsloth 170 python -m bench.random_8b --arch llama3.1-8b --seq 2048 \
     --batch 1 --steps 4 --stacks unsloth --keep --no-log
-  # The t4 preset shrunk to minutes on the random 8B checkpoint the bench kept, local data only.
+  # The t4 preset shrunk to minutes on the random 8B checkpoint the bench kept, local data only
+  # (no instruction mix, so the base model is its own baseline). 11 loads of an 8B model: if
+  # it runs out of time, the same call again resumes (finished stages are skipped).
   checkpoint=$(python -c "from bench.random_8b import checkpoint_dir; print(checkpoint_dir('llama3.1-8b', 0, 0))")
-  step t4-cheese 180 python replicate.py --preset t4 --experiments cheese --run-dir "$OUT/t4-run" \
-    "model.name=$checkpoint" model.chat_template=llama3 \
+  step t4-cheese 300 python replicate.py --preset t4 --experiments cheese --run-dir "$OUT/t4-run" \
+    "model.name=$checkpoint" model.chat_template=llama3 model.is_base=false \
     data.msm_affordability=data/cheese/msm_affordability.jsonl \
     data.msm_america=data/cheese/msm_america.jsonl data.aft=data/cheese/aft.jsonl data.it_mix= \
     data.eval_affordability=data/cheese/eval_affordability_test.jsonl \

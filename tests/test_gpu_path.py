@@ -239,18 +239,20 @@ def test_pick_preset_by_vram(monkeypatch, gib, preset) -> None:
     assert pick_preset()[0] == preset
 
 
-def test_dry_run_refuses_the_plain_stack_on_a_t4_with_the_override(capsys) -> None:
+def test_dry_run_refuses_the_plain_stack_on_a_t4_with_the_override(monkeypatch, capsys) -> None:
     from replicate import main
 
+    monkeypatch.setattr(accel, "has_cuda", lambda: False)  # planned for the preset's own card
     args = ["--preset", "t4", "--dry-run", "--experiments", "cheese", "model.use_unsloth=false"]
     with pytest.raises(ConfigError, match=r"plain stack.*14\.7 GiB card; try model.use_unsloth"):
         main(args)
     assert "Stack: plain" in capsys.readouterr().out
 
 
-def test_refusal_override_shrinks_batches_to_fit(capsys) -> None:
+def test_refusal_override_shrinks_batches_to_fit(monkeypatch, capsys) -> None:
     from replicate import main
 
+    monkeypatch.setattr(accel, "has_cuda", lambda: False)  # planned for the preset's own card
     args = ["--preset", "t4", "--dry-run", "--experiments", "cheese", "aft.batch_size=64"]
     with pytest.raises(ConfigError) as refused:
         main(args)
