@@ -186,6 +186,9 @@ def sft_config(job: TrainJob, output_dir: Path) -> Any:
         lr_scheduler_type=t.lr_scheduler,
         warmup_steps=t.warmup_ratio,  # a float below 1 is a ratio of total steps
         weight_decay=t.weight_decay,
+        # trl's default, set so unsloth's SFTConfig (default adamw_8bit) trains the same way
+        # and the memory estimate's fp32 Adam state holds on both stacks.
+        optim="adamw_torch_fused",
         per_device_train_batch_size=t.batch_size,
         gradient_accumulation_steps=t.grad_accum,
         max_length=t.max_seq_len,

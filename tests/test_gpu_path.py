@@ -165,6 +165,23 @@ def test_fake_patches_trl_and_refuses_a_second_adapter(fake_unsloth, tiny_llama_
         fake_unsloth.FastLanguageModel.get_peft_model(model, **{**lora, "r": 8})
 
 
+def test_training_settings_do_not_depend_on_unsloths_defaults(fake_unsloth, tmp_path) -> None:
+    """Every default unsloth rewrites is set explicitly by the kit, so both stacks train alike."""
+    from stages.config import TrainConfig
+    from stages.train import TrainJob, sft_config
+
+    job = TrainJob("chats", ModelConfig(), LoraConfig(), TrainConfig(), [], 0)
+    under_unsloth = sft_config(job, tmp_path)
+    plain = fake_unsloth.PRISTINE["SFTConfig"]
+    assert type(under_unsloth) is fake_unsloth.UnslothSFTConfig
+    import trl
+
+    trl.SFTConfig = plain  # what sft_config builds on the plain stack
+    reference = sft_config(job, tmp_path)
+    for name in fake_unsloth.UNSLOTH_DEFAULTS:
+        assert getattr(under_unsloth, name) == getattr(reference, name), name
+
+
 def test_fake_unsloth_needs_a_gpu_without_its_cpu_switch(monkeypatch) -> None:
     monkeypatch.delenv("UNSLOTH_ALLOW_CPU", raising=False)
     monkeypatch.syspath_prepend(str(FAKES))

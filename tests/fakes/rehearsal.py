@@ -18,7 +18,7 @@ REPO = Path(__file__).parents[2]
 sys.path.insert(0, str(REPO))
 
 from stages import accel  # noqa: E402
-from stages.config import LoraConfig, ModelConfig, TrainConfig  # noqa: E402
+from stages.config import LoraConfig, ModelConfig  # noqa: E402
 
 
 def main(tiny: str, out: Path) -> None:
@@ -30,16 +30,9 @@ def main(tiny: str, out: Path) -> None:
 
     from stages import train
     from stages.train import TrainJob
+    from tests.test_train import quick_train
 
-    quick = TrainConfig(
-        learning_rate=1e-3,
-        epochs=1,
-        batch_size=2,
-        grad_accum=1,
-        max_seq_len=64,
-        save_every_steps=50,
-        gradient_checkpointing=False,
-    )
+    quick = quick_train(save_every_steps=50)
     lora = LoraConfig(r=4, alpha=8)
     aft_rows = str(REPO / "data" / "cheese" / "aft.jsonl")
     docs = str(REPO / "data" / "cheese" / "msm_america.jsonl")

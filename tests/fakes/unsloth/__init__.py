@@ -54,11 +54,25 @@ class EmptyLogits:
 EMPTY_LOGITS = EmptyLogits()
 
 
+# unsloth/models/rl.py:3239-3267 rewrites these SFTConfig defaults (table in notes/unsloth.md
+# §1.5); a caller that leaves one unset trains differently under unsloth than on the plain stack.
+UNSLOTH_DEFAULTS = {
+    "per_device_train_batch_size": 4,
+    "gradient_accumulation_steps": 2,
+    "learning_rate": 5e-5,
+    "optim": "adamw_8bit",
+    "weight_decay": 0.001,
+    "seed": 3407,
+    "warmup_steps": 0.1,
+    "logging_steps": 1,
+}
+
+
 class UnslothSFTConfig(_PristineSFTConfig):
-    """unsloth/models/rl.py:3303-3311: the config's loss_type default is rewritten to "nll"."""
+    """unsloth/models/rl.py:3303-3311: loss_type defaults to "nll"; other defaults as above."""
 
     def __init__(self, *args: Any, loss_type: str = "nll", **kwargs: Any) -> None:
-        super().__init__(*args, loss_type=loss_type, **kwargs)
+        super().__init__(*args, loss_type=loss_type, **{**UNSLOTH_DEFAULTS, **kwargs})
 
 
 class UnslothSFTTrainer(_PristineSFTTrainer):
