@@ -15,8 +15,7 @@ cd "$(dirname "$0")/.."
 PART="${1:?usage: bash bench/gpu_check.sh fetch|plain|unsloth}"
 CARRY=bench/gpu_carry
 OUT="${OUT:-gpu-check}"
-mkdir -p "$OUT"
-export MSM_KIT_CACHE="${MSM_KIT_CACHE:-$PWD/.gpu-check-cache}" HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
+export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
 
 step() {  # step NAME SECONDS COMMAND...: run, keep its output and exit status, never stop
   local name=$1 limit=$2
@@ -28,15 +27,24 @@ step() {  # step NAME SECONDS COMMAND...: run, keep its output and exit status, 
 
 case "$PART" in
 fetch)  # on a machine with the package index; sizes must stay under 64 MiB per call
-  python -m pip download --no-deps -d "$CARRY/plain" trl==1.15.0 datasets==4.8.5 \
+  # (measured 2026-11-29: plain 44 MB + shared 3.4 MB, unsloth 36 MB). Wheels for the test
+  # machine's Python: set GPU_PYTHON (e.g. 3.12) when it differs from this one.
+  wheels=(--no-deps --only-binary=:all: --python-version "${GPU_PYTHON:-3.11}")
+  python -m pip download "${wheels[@]}" -d "$CARRY/plain" trl==1.15.0 datasets==4.8.5 \
     bitsandbytes==0.50.2 dill==0.4.1 multiprocess==0.70.19 xxhash==4.1.0
-  python -m pip download --no-deps -d "$CARRY/unsloth" unsloth==2026.10.7 \
+  python -m pip download "${wheels[@]}" -d "$CARRY/unsloth" unsloth==2026.10.7 \
     unsloth_zoo==2026.10.7 xformers==0.0.35 cut_cross_entropy msgspec tyro
   mkdir -p "$CARRY/shared/smollm2-tokenizer"
   python -c "from stages.model import embedded_model_dir; print(embedded_model_dir())" |
-    xargs -I{} sh -c 'cp {}/tokenizer* {}/special_tokens_map.json {}/config.json '"$CARRY/shared/smollm2-tokenizer/"
+    xargs -I{} sh -c 'cp {}/tokenizer* {}/config.json '"$CARRY/shared/smollm2-tokenizer/"
   du -sh "$CARRY"/*
   ;;
+plain | unsloth)
+  # The kit's cache on the test machine: the stand-in embedded model and the random 8B checkpoint.
+  export MSM_KIT_CACHE="$PWD/.gpu-check-cache"
+  mkdir -p "$OUT"
+  trap 'echo "results in $OUT/"' EXIT
+  ;;&
 plain)
   nvidia-smi >"$OUT/env.txt" 2>&1
   python -c "import torch, transformers; print(torch.__version__, transformers.__version__, torch.cuda.get_device_name(0))" >>"$OUT/env.txt" 2>&1
@@ -83,4 +91,3 @@ unsloth)
   exit 2
   ;;
 esac
-echo "results in $OUT/"
