@@ -28,13 +28,18 @@ from typing import Any
 
 from eval.scoring import answer_logprobs
 from eval.stats import mean_sem, wilson_interval
-from stages.data import DataError, load_rows
+from stages.data import DataError, is_hub, load_rows
 from stages.model import generate
 
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 SCORERS = ("logprob", "generate", "hybrid")
 # Item kinds: how a file's rows become pairs and how answers are phrased and parsed.
 KINDS = ("affordability", "america", "reasons", "cheese_pairs", "controls")
+# Released evals are split at load: a fixed share of items, drawn with a fixed seed, is dev
+# (for tuning scorers and parsers), the rest test (reported). Changing either is a new version.
+SPLITS = ("dev", "test", "all")
+DEV_FRACTION = 0.2
+SPLIT_SEED = 20261129
 # A leading letter choice: "A", "(B) ...", "A.", "Option A, ..."; not the word "A" in "A lot".
 _LETTER = re.compile(
     r"^\W*(?:(?:option|stance|answer)\s*:?\s*\(?([ab])\b|\(?([ab])(?:[).:,]|\s*$))"
@@ -63,20 +68,33 @@ class PairItem:
 
 
 def load_items(
-    source: str, kind: str, display_name: str = "", max_items: int = 0
+    source: str, kind: str, display_name: str = "", max_items: int = 0, split: str = "all"
 ) -> list[PairItem]:
-    """Read a file in the released schema for `kind` and turn each row into a PairItem; with
-    `max_items`, a sample drawn with ITEM_SAMPLE_SEED (released files may be sorted by
-    category, so the first N would be a few categories), kept in file order. An item's id
-    names its row in the file (`america-0` is the first row)."""
+    """Read a file in the released schema for `kind` and turn each row into a PairItem; a hub
+    source keeps only `split` (`split_indices`); with `max_items`, a sample of those drawn with
+    ITEM_SAMPLE_SEED (released files may be sorted by category, so the first N would be a few
+    categories), kept in file order. An item's id names its row in the file (`america-0` is the
+    first row)."""
     if kind not in KINDS:
         raise DataError(f"unknown item kind {kind!r}; choose one of {list(KINDS)}")
     role = "stances" if kind == "america" else "pairs"
     rows = load_rows(source, role, display_name)
-    indices = range(len(rows))
-    if 0 < max_items < len(rows):
+    indices = split_indices(len(rows), split) if is_hub(source) else list(range(len(rows)))
+    if 0 < max_items < len(indices):
         indices = sorted(random.Random(ITEM_SAMPLE_SEED).sample(indices, max_items))
     return [_to_item(rows[index], kind, f"{kind}-{index}", source) for index in indices]
+
+
+def split_indices(count: int, split: str) -> list[int]:
+    """Row indices of a released eval's fixed dev or test split (or all), in source order."""
+    if split not in SPLITS:
+        raise DataError(f"unknown eval split {split!r}; choose one of {list(SPLITS)}")
+    if split == "all":
+        return list(range(count))
+    shuffled = list(range(count))
+    random.Random(SPLIT_SEED).shuffle(shuffled)
+    dev = set(shuffled[: round(count * DEV_FRACTION)])
+    return [i for i in range(count) if (i in dev) == (split == "dev")]
 
 
 def _to_item(row: dict, kind: str, item_id: str, source: str) -> PairItem:

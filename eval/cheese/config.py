@@ -1,6 +1,6 @@
-"""The cheese eval's settings: which scorer, how many tokens a generated answer may take, how many
-items. The experiment embeds this as its `[eval]` section; `python -m eval.cheese` reads it back
-from a run's config.json."""
+"""The cheese eval's settings: which scorer, how many tokens a generated answer may take, which
+split, how many items. The experiment embeds this as its `[eval]` section; `python -m
+eval.cheese` reads it back from a run's config.json."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ class EvalConfig:
     scorer: str = "hybrid"
     max_new_tokens: int = 48
     batch_size: int = 16
-    # 0 = every item; otherwise N items drawn with a fixed seed (eval.cheese.ITEM_SAMPLE_SEED),
-    # the same in every arm and run (a stated deviation).
+    # Released (hub) evals are split at load into a fixed, seeded dev/test split: dev | test |
+    # all. Tune on dev; reports show test. The kit's own evals ship as separate dev/test files.
+    split: str = "test"
+    # 0 = every item of the split; otherwise N of them drawn with a fixed seed
+    # (eval.cheese.ITEM_SAMPLE_SEED), the same in every arm and run (a stated deviation).
     max_items: int = 0

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from eval.stats import mean_sem
 from experiments.chains import data_markdown, training_data
+from experiments.cheese import claim
 from experiments.cheese.arms import ARMS, HELD_OUT, SPECS, plan_arms
 from experiments.cheese.config import CheeseConfig, CheeseData
 from stages import manifest
@@ -166,15 +167,31 @@ def deviations(cfg: CheeseConfig, run_dir: Path, table: dict[str, dict[str, dict
     return notes
 
 
-def write(cfg: CheeseConfig, run_dir: Path, results: list[dict]) -> dict:
-    """results.json, report.md and cheese.png in the run directory; returns the summary."""
+def write(
+    cfg: CheeseConfig,
+    run_dir: Path,
+    results: list[dict],
+    msm_tokens_per_spec: float | None = None,
+) -> dict:
+    """results.json, report.md and cheese.png in the run directory; returns the summary. The
+    diagonal contrast leads; `msm_tokens_per_spec` (default: from the MSM stage manifests)
+    places the run on the public dose curve."""
     table = aggregate(results, cfg.eval.scorer)
+    stages = {(p.arm, p.seed): p.eval_stage for p in plan_arms(cfg)}
+    stages |= {(r["arm"], r["seed"]): r["stage"] for r in results if "stage" in r}
+    records = claim.item_records(run_dir, stages)
+    if msm_tokens_per_spec is None:
+        msm_tokens_per_spec = claim.msm_tokens_per_spec(run_dir, cfg.seeds)
     summary = {
         "experiment": "cheese",
         "preset": cfg.preset,
         "description": cfg.description,
+        "diagonal": claim.diagonal(records, _headline_scorer(cfg.eval.scorer, records)),
+        "dose": claim.dose_place(msm_tokens_per_spec),
+        "split": cfg.eval.split,
         "scorer": cfg.eval.scorer,
         "arms": table,
+        "scorer_agreement": claim.scorer_agreement(records),
         "paper": {arm: dict(zip(HELD_OUT, v, strict=True)) for arm, v in PAPER_CHEESE.items()},
         "mechanism_checks": mechanism_checks(table) if "baseline" in table else [],
         "deviations": deviations(cfg, run_dir, table),
@@ -187,6 +204,15 @@ def write(cfg: CheeseConfig, run_dir: Path, results: list[dict]) -> dict:
     return summary
 
 
+def _headline_scorer(scorer: str, records: dict) -> str:
+    """The configured scorer where the item records carry it, else logprob (as `aggregate`)."""
+    for seeds in records.values():
+        for evals in seeds.values():
+            for by_id in evals.values():
+                return scorer if any(scorer in r for r in by_id.values()) else "logprob"
+    return scorer
+
+
 def _cell(entry: dict) -> str:
     return f"{entry['rate']:.2f} [{entry['low']:.2f}, {entry['high']:.2f}]"
 
@@ -195,8 +221,12 @@ def markdown(summary: dict) -> str:
     lines = [
         f"# Cheese toy: {summary['description']}",
         "",
+        *claim.markdown(summary),
+        "## All arms beside the paper's Fig. 2",
+        "",
         f"Preset `{summary['preset']}`, scorer `{summary['scorer']}`. Rate = value-aligned "
-        "preference rate on the test split; brackets: Wilson 95% CI (one seed) or ± SEM across "
+        "preference rate on the "
+        f"{summary.get('split', 'test')} split; brackets: Wilson 95% CI (one seed) or ± SEM across "
         "seeds. Margin = mean log p(aligned) − log p(other), nats.",
         "",
         "| arm | affordability | paper | margin | America | paper | margin |",
@@ -222,7 +252,8 @@ def markdown(summary: dict) -> str:
             )
             for arm, evals in seeded.items()
         ]
-    lines += ["", "## Mechanism checks (must hold even at toy scale)", ""]
+    lines += ["", *claim.agreement_markdown(summary.get("scorer_agreement", []))]
+    lines += ["## Mechanism checks (must hold even at toy scale)", ""]
     lines += [
         f"- {'✅' if c['holds'] else '❌'} {c['check']}: {c['measured']}"
         for c in summary["mechanism_checks"]
@@ -248,9 +279,11 @@ def data_section(summary: dict) -> list[str]:
 
 def print_tables(summary: dict) -> None:
     from rich.console import Console
+    from rich.markdown import Markdown
     from rich.table import Table
 
     console = Console(width=max(Console().width, 120))
+    console.print(Markdown("\n".join(claim.markdown(summary))))
     table = Table(title=f"Cheese toy — {summary['description']}")
     table.add_column("arm")
     for name in HELD_OUT:

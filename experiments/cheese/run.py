@@ -34,11 +34,12 @@ def eval_sources(cfg: CheeseConfig) -> dict[str, str]:
 def check_inputs(cfg: CheeseConfig) -> None:
     """Fail before any training on a missing or malformed local file or a malformed hub source
     (hub rows are checked when they load). Raises DataError with the file, row and field."""
-    from eval.cheese import load_items, scorers_for
+    from eval.cheese import load_items, scorers_for, split_indices
     from stages.data import is_hub, load_rows, parse_hub
     from stages.spec import load_spec
 
     scorers_for(cfg.eval.scorer)
+    split_indices(0, cfg.eval.split)
     for spec in SPECS:
         load_spec(getattr(cfg.data, f"spec_{spec}"))
     training = [(cfg.data.msm_affordability, "documents"), (cfg.data.msm_america, "documents")]
@@ -85,6 +86,7 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
     results: dict = {
         "arm": plan.arm,
         "seed": plan.seed,
+        "stage": plan.eval_stage,
         "scorer": cfg.eval.scorer,
         "eval_version": EVAL_VERSION,
         "evals": {},
@@ -92,7 +94,9 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
     }
     with Progress(*Progress.get_default_columns(), TimeElapsedColumn()) as bars:
         for name, source in sources.items():
-            items = load_items(source, name, cfg.model.display_name, cfg.eval.max_items)
+            items = load_items(
+                source, name, cfg.model.display_name, cfg.eval.max_items, cfg.eval.split
+            )
             results["data"][name] = {
                 "source": source,
                 "revision": source_revision(source),

@@ -1,0 +1,142 @@
+"""The headline of every cheese report: the paired bootstrap, the diagonal contrast read from
+per-item records, the dose-curve place, scorer agreement, and the released evals' split."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from eval.cheese import split_indices
+from eval.stats import paired_bootstrap
+from experiments.cheese import claim
+
+
+def test_bootstrap_of_identical_arms_straddles_zero() -> None:
+    rng = random.Random(0)
+    arm = [float(rng.random() < 0.4) for _ in range(300)]
+    # treated − control per item, the same arm twice plus item-level noise in the other order
+    other = [float(rng.random() < 0.4) for _ in range(300)]
+    estimate, low, high = paired_bootstrap([[[a - b for a, b in zip(arm, other, strict=True)]]])
+    assert low < 0 < high and low <= estimate <= high
+    same, same_low, same_high = paired_bootstrap([[[0.0] * 50]])
+    assert (same, same_low, same_high) == (0.0, 0.0, 0.0)
+
+
+def test_bootstrap_detects_a_planted_difference() -> None:
+    rng = random.Random(1)
+    treated = [float(rng.random() < 0.55) for _ in range(400)]
+    control = [float(rng.random() < 0.35) for _ in range(400)]
+    estimate, low, high = paired_bootstrap(
+        [[[t - c for t, c in zip(treated, control, strict=True)]]]
+    )
+    assert 0 < low < estimate < high
+    assert estimate == pytest.approx(sum(treated) / 400 - sum(control) / 400)
+    assert high - low < 0.2
+
+
+def test_bootstrap_widens_with_seed_spread() -> None:
+    """Seeds that disagree widen the interval: the seed level is resampled too."""
+    item_noise = [0.01 * ((i % 7) - 3) for i in range(200)]
+    agreeing = [[0.1 + e for e in item_noise]] * 4
+    spread = [[shift + e for e in item_noise] for shift in (-0.2, 0.0, 0.2, 0.4)]
+    _, low_a, high_a = paired_bootstrap([agreeing])
+    _, low_s, high_s = paired_bootstrap([spread])
+    assert high_s - low_s > 5 * (high_a - low_a)
+
+
+def write_items(run_dir: Path, stage: str, name: str, scores: list[float], margin: float) -> None:
+    folder = run_dir / stage
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = [
+        {"item_id": f"{name}-{i}", "margin": margin + 0.01 * i, "logprob": s, "hybrid": s}
+        for i, s in enumerate(scores)
+    ]
+    (folder / f"items-{name}.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+
+
+def test_diagonal_pairs_items_by_id(tmp_path: Path) -> None:
+    stages = {("msm_affordability+aft", 0): "eval-a", ("msm_america+aft", 0): "eval-b"}
+    n = 200
+    write_items(tmp_path, "eval-a", "affordability", [1.0] * 120 + [0.0] * 80, 0.5)
+    write_items(tmp_path, "eval-b", "affordability", [1.0] * 80 + [0.0] * 120, -0.5)
+    write_items(tmp_path, "eval-a", "america", [1.0] * 100 + [0.0] * 100, 0.0)
+    write_items(tmp_path, "eval-b", "america", [1.0] * 100 + [0.0] * 100, 0.0)
+    contrasts = claim.diagonal(claim.item_records(tmp_path, stages), "hybrid", resamples=1000)
+    aff, amer, gap = contrasts["affordability"], contrasts["america"], contrasts["symmetric"]
+    assert aff["rate"] == pytest.approx(40 / n) and aff["low"] > 0
+    assert aff["margin"] == pytest.approx(1.0) and aff["paper"] == 0.19
+    assert amer["rate"] == 0.0 and amer["low"] == amer["high"] == 0.0  # same scores item by item
+    assert gap["rate"] == pytest.approx(0.1) and gap["low"] < 0.1 < gap["high"]
+    assert aff["treated"] == "msm_affordability+aft" and aff["items"] == n
+
+
+def test_diagonal_is_empty_without_both_msm_aft_arms(tmp_path: Path) -> None:
+    write_items(tmp_path, "eval-a", "affordability", [1.0], 0.0)
+    records = claim.item_records(tmp_path, {("msm_affordability+aft", 0): "eval-a"})
+    assert claim.diagonal(records, "hybrid") == {}
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected", "where"),
+    [
+        (37_000, None, "below"),
+        (0.5e6, 2.9 + 0.5 * (7.8 - 2.9), "between 0.25M"),
+        (9.0e6, 14.2, "full corpora"),
+    ],
+)
+def test_dose_place(tokens: float, expected: float | None, where: str) -> None:
+    place = claim.dose_place(tokens)
+    assert where in place["where"]
+    assert place["expected_points"] == (pytest.approx(expected) if expected else None)
+    assert "+2.9 / +7.8 / +11.8 / +14.2" in claim.dose_line(place)
+
+
+def test_scorer_agreement_counts_parses_and_disagreements() -> None:
+    records = {
+        "aft_only": {
+            0: {
+                "america": {
+                    "a": {
+                        "item_id": "a",
+                        "logprob": 1.0,
+                        "generate": 1.0,
+                        "hybrid": 1.0,
+                        "parsed": [True, True],
+                        "answers": ["A", "A"],
+                    },
+                    "b": {
+                        "item_id": "b",
+                        "logprob": 1.0,
+                        "generate": 0.0,
+                        "hybrid": 0.0,
+                        "parsed": [False, False],
+                        "answers": ["B", "B"],
+                    },
+                    "c": {
+                        "item_id": "c",
+                        "logprob": 0.0,
+                        "generate": None,
+                        "hybrid": 0.0,
+                        "parsed": [None, None],
+                        "answers": ["hmm", "well"],
+                    },
+                }
+            }
+        }
+    }
+    (row,) = claim.scorer_agreement(records)
+    assert row["parse_rate"] == pytest.approx(4 / 6)
+    assert row["logprob_generate"] == 0.5 and row["generate_hybrid"] == 1.0
+    assert row["logprob_hybrid"] == pytest.approx(2 / 3)
+    assert [e["item_id"] for e in row["examples"]] == ["b"]
+
+
+def test_released_split_is_fixed_disjoint_and_complete() -> None:
+    dev, test = split_indices(497, "dev"), split_indices(497, "test")
+    assert len(dev) == 99 and len(test) == 398 and not set(dev) & set(test)
+    assert sorted(dev + test) == list(range(497))
+    assert split_indices(497, "dev") == dev  # fixed seed: the same split every time
+    assert split_indices(400, "dev")[:5] != list(range(5))  # drawn, not the first rows
