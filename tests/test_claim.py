@@ -140,3 +140,34 @@ def test_released_split_is_fixed_disjoint_and_complete() -> None:
     assert sorted(dev + test) == list(range(497))
     assert split_indices(497, "dev") == dev  # fixed seed: the same split every time
     assert split_indices(400, "dev")[:5] != list(range(5))  # drawn, not the first rows
+
+
+def test_report_leads_with_the_diagonal(tmp_path: Path) -> None:
+    from experiments.cheese import report
+    from experiments.cheese.config import CheeseConfig
+    from stages.config import load_config
+    from tests.test_report import toy_results
+
+    cfg = load_config(CheeseConfig, "cheese", "tiny")
+    results = toy_results(1)
+    for result in results:
+        stage = f"eval-{result['arm']}"
+        result["stage"] = stage
+        better = result["arm"] == "msm_affordability+aft"
+        for name in ("affordability", "america"):
+            write_items(tmp_path, stage, name, [1.0 if better else 0.0] * 30, 0.0)
+    msm = tmp_path / "msm_affordability-s0"
+    msm.mkdir()
+    (msm / "manifest.json").write_text(json.dumps({"tokens_seen": 37_000}))
+    summary = report.write(cfg, tmp_path, results)
+    written = json.loads((tmp_path / "results.json").read_text())
+    assert list(written)[3:6] == ["diagonal", "dose", "split"]
+    assert set(written["diagonal"]) == {"affordability", "america", "symmetric"}
+    for contrast in written["diagonal"].values():
+        assert {"rate", "low", "high", "margin"} <= contrast.keys()
+    assert written["diagonal"]["affordability"]["rate"] == 1.0
+    assert written["diagonal"]["america"]["rate"] == -1.0
+    assert summary["dose"]["tokens_per_spec"] == 37_000
+    text = (tmp_path / "report.md").read_text()
+    assert text.index("## The claim: the diagonal contrast") < text.index("| arm |")
+    assert "0.037M tokens per spec, below the curve's lowest dose" in text
