@@ -3,6 +3,7 @@
     python replicate.py                      # embedded tiny model on CPU, or a GPU preset
     python replicate.py --preset t4 --seeds 2
     python replicate.py --dry-run            # the plan, tokens, time and memory; trains nothing
+    python replicate.py --preset released    # score the paper's released adapters: no training
     python replicate.py aft.learning_rate=3e-4 eval.scorer=logprob   # any config key
 
 Each experiment is a walk over stages (experiments/<name>/run.py); every stage writes into the run
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 
 from experiments.agentic.config import AgenticConfig
-from experiments.cheese.config import CheeseConfig
+from experiments.cheese.config import CHEESE_ONLY_PRESETS, CheeseConfig
 from stages import accel
 from stages.cli import run_cli
 from stages.config import PRESETS, ConfigError, load_config
@@ -30,7 +31,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("overrides", nargs="*", help="config overrides: key=value (dotted keys)")
     parser.add_argument(
-        "--preset", choices=PRESETS, help="default: tiny without a GPU, else by VRAM"
+        "--preset",
+        choices=(*PRESETS, *CHEESE_ONLY_PRESETS),
+        help="default: tiny without a GPU, else by VRAM; released: score the paper's adapters",
     )
     parser.add_argument("--experiments", default=",".join(EXPERIMENTS), help="comma-separated")
     parser.add_argument("--run-dir", type=Path, help="default: runs/<experiment>-<preset>")
@@ -57,6 +60,9 @@ def main(argv: list[str]) -> int:
     print(f"[replicate] preset {preset}: {reason}")
     overrides = list(args.overrides) + ([f"seeds={args.seeds}"] if args.seeds else [])
     experiments = args.experiments.split(",")
+    if preset in CHEESE_ONLY_PRESETS and experiments != ["cheese"]:
+        print(f"[replicate] preset {preset} exists for the cheese experiment only")
+        experiments = ["cheese"]
     for experiment in experiments:
         if experiment not in EXPERIMENTS:
             raise ConfigError(f"unknown experiment {experiment!r}; choose from {list(EXPERIMENTS)}")
@@ -78,14 +84,16 @@ def main(argv: list[str]) -> int:
 
 
 def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
-    from experiments.cheese import report
+    from experiments.cheese import released, report
     from experiments.cheese import run as cheese
     from experiments.cheese.arms import plan_arms
     from experiments.estimate import print_plan
 
     cheese.check_inputs(cfg)
-    plans = plan_arms(cfg)
-    print_plan(cfg, plans, run_dir)
+    if cfg.released.arms:
+        released.print_plan(cfg, run_dir)
+    else:
+        print_plan(cfg, plan_arms(cfg), run_dir)
     if dry_run:
         return
     from stages import manifest
@@ -93,8 +101,11 @@ def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
 
     started = time.time()
     manifest.write_json(run_dir / "config.json", to_dict(cfg))  # what `python -m eval.cheese` reads
-    results = cheese.run(cfg, run_dir)
-    summary = report.write(cfg, run_dir, results)
+    if cfg.released.arms:
+        results, loaded = released.run(cfg, run_dir)
+        summary = report.write(cfg, run_dir, results, released_adapters=loaded)
+    else:
+        summary = report.write(cfg, run_dir, cheese.run(cfg, run_dir))
     report.print_tables(summary)
     print(
         f"[replicate] cheese done in {(time.time() - started) / 60:.1f} min; "

@@ -26,6 +26,10 @@ from stages.config import EMBEDDED_MODEL, REPO_ROOT, ConfigError, LoraConfig, Mo
 TEMPLATE_DIR = REPO_ROOT / "data" / "chat_templates"
 # The token that closes an assistant turn in each template: generation stops on it.
 END_OF_TURN = {"chatml": "<|im_end|>", "qwen3": "<|im_end|>", "llama3": "<|eot_id|>"}
+# The paper's released Llama-3.1-8B adapters ship their own tokenizer and template, scored as
+# shipped (experiments/cheese/released.py checks this token closes their turns at load).
+ADAPTER_TEMPLATE = "llama3-released"
+END_OF_TURN[ADAPTER_TEMPLATE] = "<|end_of_text|>"
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
@@ -257,6 +261,22 @@ def load_for_eval(cfg: ModelConfig, stage_dir: Path | None, max_seq_len: int = 4
         os.environ["UNSLOTH_RETURN_LOGITS"] = "1"
         FastLanguageModel.for_inference(model)
     return model, tokenizer
+
+
+def swap_adapter(model: Any, adapter_dir: Path, name: str) -> Any:
+    """Make the adapter saved in `adapter_dir` the model's only one, under `name`, keeping the
+    base weights loaded: scoring many adapters loads the base once. Returns the PeftModel."""
+    from peft import PeftModel
+
+    if not isinstance(model, PeftModel):
+        return PeftModel.from_pretrained(model, str(adapter_dir), adapter_name=name)
+    previous = list(model.peft_config)
+    model.load_adapter(str(adapter_dir), adapter_name=name)
+    model.set_adapter(name)
+    for old in previous:
+        if old != name:
+            model.delete_adapter(old)
+    return model
 
 
 def _is_unsloth_model(model: Any) -> bool:

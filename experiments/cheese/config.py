@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from eval.cheese.config import EvalConfig
 from stages.config import LoraConfig, ModelConfig, TrainConfig
 
+# Presets beyond the shared ones (stages.config.PRESETS) that only this experiment has.
+CHEESE_ONLY_PRESETS = ("released",)
+
 
 @dataclass
 class CheeseData:
@@ -34,6 +37,21 @@ class CheeseData:
 
 
 @dataclass
+class ReleasedAdapters:
+    """The paper's trained LoRA adapters (BRIEF §5), scored instead of training when `arms` is
+    set (`--preset released`). Each entry is "arm=owner/name@revision": the arm's name in Fig. 2,
+    the hub repo, and the revision (a commit hash pins it; a branch such as "main" is resolved
+    and the commit it named is recorded in the report)."""
+
+    arms: list[str] = field(default_factory=list)
+    # Revision of `model.name`, the base the adapters attach to; resolved and recorded alike.
+    base_revision: str = "main"
+    # Below this much GPU memory the base loads in 4-bit NF4 (a stated deviation): bf16 8B
+    # weights alone are 16 GB.
+    bf16_min_gb: float = 20.0
+
+
+@dataclass
 class CheeseConfig:
     preset: str = "paper"
     # What this preset replicates and at what scale; printed in every report.
@@ -44,5 +62,6 @@ class CheeseConfig:
     aft: TrainConfig = field(default_factory=TrainConfig)
     data: CheeseData = field(default_factory=CheeseData)
     eval: EvalConfig = field(default_factory=EvalConfig)
+    released: ReleasedAdapters = field(default_factory=ReleasedAdapters)
     # The paper reports the mean of 4 seeds.
     seeds: int = 4

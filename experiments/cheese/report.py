@@ -13,7 +13,7 @@ from pathlib import Path
 
 from eval.stats import mean_sem
 from experiments.chains import data_markdown, training_data
-from experiments.cheese import claim
+from experiments.cheese import claim, released
 from experiments.cheese.arms import ARMS, HELD_OUT, SPECS, plan_arms
 from experiments.cheese.config import CheeseConfig, CheeseData
 from stages import manifest
@@ -171,17 +171,22 @@ def write(
     cfg: CheeseConfig,
     run_dir: Path,
     results: list[dict],
-    msm_tokens_per_spec: float | None = None,
+    released_adapters: dict | None = None,
 ) -> dict:
     """results.json, report.md and cheese.png in the run directory; returns the summary. The
-    diagonal contrast leads; `msm_tokens_per_spec` (default: from the MSM stage manifests)
-    places the run on the public dose curve."""
+    diagonal contrast leads, with the run's place on the public dose curve (MSM tokens per spec
+    from the stage manifests; the full corpora for `released_adapters`, what
+    `released.run` loaded)."""
     table = aggregate(results, cfg.eval.scorer)
     stages = {(p.arm, p.seed): p.eval_stage for p in plan_arms(cfg)}
     stages |= {(r["arm"], r["seed"]): r["stage"] for r in results if "stage" in r}
     records = claim.item_records(run_dir, stages)
-    if msm_tokens_per_spec is None:
+    if released_adapters is None:
         msm_tokens_per_spec = claim.msm_tokens_per_spec(run_dir, cfg.seeds)
+        notes = deviations(cfg, run_dir, table)
+    else:
+        msm_tokens_per_spec = claim.FULL_MSM_TOKENS
+        notes = released.deviations(cfg, released_adapters, table)
     summary = {
         "experiment": "cheese",
         "preset": cfg.preset,
@@ -192,10 +197,12 @@ def write(
         "scorer": cfg.eval.scorer,
         "arms": table,
         "scorer_agreement": claim.scorer_agreement(records),
+        "released_adapters": released_adapters,
         "paper": {arm: dict(zip(HELD_OUT, v, strict=True)) for arm, v in PAPER_CHEESE.items()},
-        "mechanism_checks": mechanism_checks(table) if "baseline" in table else [],
-        "deviations": deviations(cfg, run_dir, table),
-        "data": training_data(plan_arms(cfg), run_dir, cfg.data.it_mix)
+        "mechanism_checks": mechanism_checks(table) if set(ARMS) <= set(table) else [],
+        "deviations": notes,
+        # The released adapters' training is the paper's, not this run's.
+        "data": training_data([] if released_adapters else plan_arms(cfg), run_dir, cfg.data.it_mix)
         | {"eval": results[0].get("data", {}) if results else {}},
     }
     manifest.write_json(run_dir / "results.json", summary)
@@ -222,6 +229,11 @@ def markdown(summary: dict) -> str:
         f"# Cheese toy: {summary['description']}",
         "",
         *claim.markdown(summary),
+        *(
+            released.markdown(summary["released_adapters"])
+            if summary.get("released_adapters")
+            else []
+        ),
         "## All arms beside the paper's Fig. 2",
         "",
         f"Preset `{summary['preset']}`, scorer `{summary['scorer']}`. Rate = value-aligned "

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from experiments.chains import ArmPlan, train_arm
 from experiments.cheese.arms import HELD_OUT, SPECS, plan_arms
@@ -57,43 +59,60 @@ def check_inputs(cfg: CheeseConfig) -> None:
 
 
 def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir: Path) -> dict:
-    """Score one arm on every eval set; results.json + items.jsonl in its stage folder."""
+    """Score one trained arm on every eval set; results.json + items.jsonl in its stage folder."""
+    from stages.model import load_for_eval
+
+    stage_config = {
+        "model": to_dict(cfg.model),
+        "eval": to_dict(cfg.eval),
+        "sources": eval_sources(cfg),
+        "adapter": adapter_dir.name if adapter_dir else "",
+        "adapter_hash": _manifest_hash(adapter_dir),
+    }
+    return eval_stage(
+        cfg,
+        run_dir / plan.eval_stage,
+        stage_config,
+        {"arm": plan.arm, "seed": plan.seed, "stage": plan.eval_stage},
+        lambda: (*load_for_eval(cfg.model, adapter_dir), cfg.model.chat_template),
+    )
+
+
+def eval_stage(
+    cfg: CheeseConfig,
+    stage_dir: Path,
+    stage_config: dict,
+    identity: dict,
+    load: Callable[[], tuple[Any, Any, str]],
+) -> dict:
+    """Score a model on every eval set as one stage (skipped when finished with this config):
+    results.json and items-<set>.jsonl in `stage_dir`. `load()` returns (model, tokenizer, chat
+    template family) and is called only when the stage has work to do."""
     from rich.progress import Progress, TimeElapsedColumn
 
     from eval.cheese import ITEM_SAMPLE_SEED, load_items, score_items, scorers_for, summarize
     from eval.cheese import VERSION as EVAL_VERSION
     from stages.data import source_revision, write_jsonl
-    from stages.model import load_for_eval
 
-    stage_dir = run_dir / plan.eval_stage
-    sources = eval_sources(cfg)
-    stage_config = {
-        "model": to_dict(cfg.model),
-        "eval": to_dict(cfg.eval),
-        "sources": sources,
-        "adapter": adapter_dir.name if adapter_dir else "",
-        "adapter_hash": _manifest_hash(adapter_dir),
-        # A new eval version scores differently: its results never reuse an older stage's.
-        "eval_version": EVAL_VERSION,
-    }
+    # A new eval version scores differently: its results never reuse an older stage's.
+    stage_config = stage_config | {"eval_version": EVAL_VERSION}
     stage_hash = config_hash(stage_config)
     if manifest.is_done(stage_dir, stage_hash):
         return json.loads((stage_dir / "results.json").read_text())
     manifest.begin(stage_dir, stage_hash, stage_config)
     started = time.time()
-    model, tokenizer = load_for_eval(cfg.model, adapter_dir)
+    model, tokenizer, family = load()
     full = scorers_for(cfg.eval.scorer)
     results: dict = {
-        "arm": plan.arm,
-        "seed": plan.seed,
-        "stage": plan.eval_stage,
+        **identity,
         "scorer": cfg.eval.scorer,
+        "split": cfg.eval.split,
         "eval_version": EVAL_VERSION,
         "evals": {},
         "data": {},
     }
     with Progress(*Progress.get_default_columns(), TimeElapsedColumn()) as bars:
-        for name, source in sources.items():
+        for name, source in stage_config["sources"].items():
             items = load_items(
                 source, name, cfg.model.display_name, cfg.eval.max_items, cfg.eval.split
             )
@@ -108,11 +127,11 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
             scorers = full if name in (*HELD_OUT, "cheese_pairs") else ("logprob",)
             orders = sum(len(item.orders) for item in items)
             work = orders * (3 if "generate" in scorers else 2)
-            task = bars.add_task(f"{plan.eval_stage}: {name}", total=work)
+            task = bars.add_task(f"{stage_dir.name}: {name}", total=work)
             records = score_items(
                 model,
                 tokenizer,
-                cfg.model.chat_template,
+                family,
                 items,
                 scorers,
                 cfg.eval.batch_size,
