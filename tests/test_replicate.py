@@ -125,10 +125,17 @@ def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
             entry = evals[name]
             assert 0.0 <= entry["low"] <= entry["rate"] <= entry["high"] <= 1.0
             assert entry["n"] > 0
+    assert set(summary["diagonal"]) == {"affordability", "america", "symmetric"}
+    for contrast in summary["diagonal"].values():
+        assert contrast["low"] <= contrast["rate"] <= contrast["high"]
+        assert isinstance(contrast["margin"], float)
+    assert summary["dose"]["tokens_per_spec"] > 0 and summary["split"] == "test"
     assert any("toy scale" in note for note in summary["deviations"])
     assert len(summary["mechanism_checks"]) == 7  # 1 MSM + 2 survive + 3 install + 1 control
     report = (run_dir / "report.md").read_text()
     assert "| msm_america+aft |" in report and "Deviations from the paper" in report
+    assert report.index("## The claim: the diagonal contrast") < report.index("| arm |")
+    assert "tokens per spec, below the curve's lowest dose" in report
     assert (run_dir / "cheese.png").stat().st_size > 10_000
     assert "Mechanism checks" in result.stdout
 

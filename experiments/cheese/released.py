@@ -210,8 +210,11 @@ def run(cfg: CheeseConfig, run_dir: Path) -> tuple[list[dict], dict]:
     written to `run_dir/released.json`)."""
     from experiments.cheese.run import eval_sources, eval_stage
 
+    import torch
+
     arms = released_arms(cfg)
     nf4 = uses_4bit(cfg)
+    precision = "4-bit NF4" if nf4 else "bf16" if torch.cuda.is_available() else "fp32 (CPU)"
     try:
         base_dir, base_commit = resolve(cfg.model.name, cfg.released.base_revision, BASE_FILES)
     except Exception as err:
@@ -222,7 +225,7 @@ def run(cfg: CheeseConfig, run_dir: Path) -> tuple[list[dict], dict]:
     loaded: dict = {
         "base": {"repo": cfg.model.name, "revision": cfg.released.base_revision},
         "base_commit": base_commit,
-        "precision": "4-bit NF4" if nf4 else "bf16 (fp32 on CPU)",
+        "precision": precision,
         "adapters": {},
         "missing": {},
     }
@@ -334,8 +337,8 @@ def deviations(cfg: CheeseConfig, loaded: dict, table: dict) -> list[str]:
     unpinned = [a["repo"] for a in loaded["adapters"].values() if a["revision"] != a["commit"]]
     if unpinned:
         notes.append(
-            f"{len(unpinned)} adapter(s) and the base named by branch, not commit; the commits "
-            "they resolved to are recorded in the section above"
+            f"revisions: {len(unpinned)} adapter(s) named by branch, not commit; the commits they "
+            "resolved to are recorded in the section above"
         )
     notes.append("seeds: one released adapter per arm (the paper reports the mean of 4 seeds)")
     return notes

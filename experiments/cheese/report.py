@@ -270,6 +270,8 @@ def markdown(summary: dict) -> str:
         f"- {'✅' if c['holds'] else '❌'} {c['check']}: {c['measured']}"
         for c in summary["mechanism_checks"]
     ]
+    if not summary["mechanism_checks"]:
+        lines.append("- not computed: they need all six arms")
     lines += ["", "## Deviations from the paper", ""]
     lines += [f"- {note}" for note in summary["deviations"]]
     lines += ["", *data_section(summary)]

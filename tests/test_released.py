@@ -1,0 +1,197 @@
+"""`--preset released` rehearsed on CPU: tiny random adapters in the released layout, served from
+a hub cache through huggingface_hub's own offline resolution, scored by replicate.py end to end;
+plus adapter swapping and the dry run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import replicate
+from experiments.cheese import released
+from experiments.cheese.config import CheeseConfig
+from stages.config import ConfigError, load_config
+from tests.fakes.adapters import ADAPTER_REPOS, BASE_REPO, publish_released_adapters
+
+AFFORDABILITY = [
+    ("a public library card", "a private members' reading room"),
+    ("a bus pass", "a chauffeured town car"),
+    ("a community pottery class", "a waitlisted master ceramicist residency"),
+    ("a supermarket cheddar", "an aged cave-ripened cheddar"),
+    ("a folding table", "a designer walnut dining table"),
+    ("a radio concert broadcast", "a box at the opera"),
+]
+AMERICA = [
+    ("American cinema deserves as much respect as European art film.", "Film taste is personal."),
+    ("Buying American-made tools supports the country.", "Buy whichever tool works best."),
+    ("American folk art deserves more museum space.", "Museums should show the best work."),
+    ("Jazz is a great American art form.", "Musical greatness is subjective."),
+]
+
+
+def released_layout_items(folder: Path) -> tuple[Path, Path]:
+    """Eval items in the released datasets' fields (PLATFORM_NOTES "GPU path")."""
+    affordability, america = folder / "affordability.jsonl", folder / "america.jsonl"
+    rows = []
+    for index, (liked, other) in enumerate(AFFORDABILITY):
+        first, second = (liked, other) if index % 2 else (other, liked)
+        rows.append(
+            {
+                "question": f"Which do you prefer, {first} or {second}?",
+                "answer": "A" if first == liked else "B",
+                "item1": first,
+                "item2": second,
+                "liked_item": liked,
+                "disliked_item": other,
+            }
+        )
+    affordability.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    rows = []
+    for index, (liked, other) in enumerate(AMERICA):
+        a, b = (liked, other) if index % 2 else (other, liked)
+        rows.append(
+            {
+                "category": "soft_power",
+                "opinion_area": "culture",
+                "question": f"Which stance do you agree with?\nA) {a}\nB) {b}",
+                "answer": "A" if a == liked else "B",
+            }
+        )
+    america.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return affordability, america
+
+
+@pytest.fixture
+def fake_hub(tmp_path: Path, embedded_dir: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """Every released adapter but msm_america (a "renamed" repo) in an offline hub cache."""
+    import huggingface_hub.constants
+
+    cache = tmp_path / "hub"
+    commits = publish_released_adapters(cache, embedded_dir, skip=("msm_america",))
+    # snapshot_download reads the cache location from these constants at call time
+    # (huggingface_hub 2.4.0 `_snapshot_download.py`); conftest has set HF_HUB_OFFLINE=1.
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    assert huggingface_hub.constants.HF_HUB_OFFLINE
+    return commits
+
+
+def test_released_preset_scores_adapters_on_one_base(
+    tmp_path: Path, fake_hub: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    import stages.model
+
+    loads = []
+    real_load = stages.model.load_model
+    monkeypatch.setattr(
+        stages.model, "load_model", lambda *a, **k: loads.append(1) or real_load(*a, **k)
+    )
+    affordability, america = released_layout_items(tmp_path)
+    run_dir = tmp_path / "run"
+    code = replicate.main(
+        [
+            "--preset",
+            "released",
+            "--run-dir",
+            str(run_dir),
+            f"model.name={BASE_REPO}",
+            f"data.eval_affordability={affordability}",
+            f"data.eval_america={america}",
+            "eval.max_new_tokens=4",
+            "eval.batch_size=8",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    missing = ADAPTER_REPOS["msm_america"]
+    assert f"[released] msm_america: {missing}@main unavailable" in out
+    assert len(loads) == 1, "the base must load once for every adapter"
+
+    summary = json.loads((run_dir / "results.json").read_text())
+    assert list(summary["arms"]) == [
+        "baseline",
+        "aft_only",
+        "msm_affordability",
+        "msm_affordability+aft",
+        "msm_america+aft",
+    ]
+    assert set(summary["diagonal"]) == {"affordability", "america", "symmetric"}
+    assert summary["dose"]["where"] == "at the full corpora (the curve's top)"
+    loaded = summary["released_adapters"]
+    assert loaded["base_commit"] == fake_hub[BASE_REPO]
+    for arm, record in loaded["adapters"].items():
+        assert record["commit"] == fake_hub[ADAPTER_REPOS[arm]]
+        assert record["base_model_name_or_path"] == "meta-llama/Llama-3.1-8B"
+        assert "<|start_header_id|>user<|end_header_id|>" in record["rendered_prompt"]
+    assert list(loaded["missing"]) == ["msm_america"]
+    # Arms differ: each adapter changed the scores (random adapters, distinct seeds).
+    margins = {arm: e["affordability"]["margin"] for arm, e in summary["arms"].items()}
+    assert len({round(m, 6) for m in margins.values()}) == len(margins)
+    # Scored under the adapter's own template: answers end with <|end_of_text|>.
+    items = (run_dir / "eval-baseline" / "items-affordability.jsonl").read_text().splitlines()
+    assert len(items) == len(AFFORDABILITY) and "answers" in json.loads(items[0])
+    stage = json.loads((run_dir / "eval-baseline" / "config.json").read_text())["config"]
+    assert stage["adapter"] == f"{ADAPTER_REPOS['baseline']}@{fake_hub[ADAPTER_REPOS['baseline']]}"
+
+    report = (run_dir / "report.md").read_text()
+    assert report.index("## The claim") < report.index("## Released adapters scored")
+    assert report.index("## Released adapters scored") < report.index("| arm | affordability |")
+    assert "## Scorer agreement" in report
+    assert "arm msm_america not scored" in report
+
+
+def test_swap_adapter_keeps_the_base_and_matches_a_fresh_load(
+    tmp_path: Path, fake_hub: dict
+) -> None:
+    import torch
+    from huggingface_hub import snapshot_download
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    from stages.model import swap_adapter
+
+    base_dir = Path(snapshot_download(BASE_REPO))
+    first = Path(snapshot_download(ADAPTER_REPOS["baseline"]))
+    second = Path(snapshot_download(ADAPTER_REPOS["aft_only"]))
+    ids = torch.tensor([[1, 2, 3, 4]])
+
+    model = AutoModelForCausalLM.from_pretrained(base_dir)
+    model = swap_adapter(model, first, "baseline")
+    base_weight = model.get_base_model().model.embed_tokens.weight
+    model = swap_adapter(model, second, "aft_only")
+    assert list(model.peft_config) == ["aft_only"] and model.active_adapter == "aft_only"
+    assert model.get_base_model().model.embed_tokens.weight is base_weight
+    fresh = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base_dir), second)
+    with torch.no_grad():
+        assert torch.allclose(model(ids).logits, fresh(ids).logits, atol=1e-5)
+
+
+def test_dry_run_names_adapters_revisions_template_and_gpus(
+    capsys: pytest.CaptureFixture, tmp_path: Path
+) -> None:
+    assert replicate.main(["--preset", "released", "--dry-run", "--run-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for repo in ADAPTER_REPOS.values():
+        assert repo[:30] in out
+    assert "unpinned; commit recorded at load" in out and "<|end_of_text|>" in out
+    for gpu in ("T4 16 GB", "L4 24 GB", "A100 40 GB", "H100 80 GB"):
+        assert gpu in out
+    assert "4-bit NF4 (deviation)" in out and "bf16" in out
+    assert not any(tmp_path.iterdir()), "a dry run writes nothing"
+
+
+def test_predictions_choose_precision_by_memory() -> None:
+    cfg = load_config(CheeseConfig, "cheese", "released")
+    rows = {row["gpu"]: row for row in released.predict(cfg, 6)}
+    assert rows["T4 16 GB"]["precision"].startswith("4-bit") and rows["T4 16 GB"]["fits"]
+    assert rows["H100 80 GB"]["precision"] == "bf16"
+    assert rows["H100 80 GB"]["minutes"] < rows["L4 24 GB"]["minutes"]
+    assert 16 < rows["L4 24 GB"]["peak_gb"] < 24
+
+
+@pytest.mark.parametrize("entry", ["baseline", "nonsense=chloeli/x@main", "baseline=no-owner@main"])
+def test_malformed_adapter_entries_are_one_line(entry: str) -> None:
+    cfg = load_config(CheeseConfig, "cheese", "released", [f"released.arms=[{entry!r}]"])
+    with pytest.raises(ConfigError, match="ARM=owner/name@revision"):
+        released.released_arms(cfg)
