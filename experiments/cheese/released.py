@@ -208,9 +208,9 @@ def resolve(repo: str, revision: str, files: list[str]) -> tuple[Path, str]:
 def run(cfg: CheeseConfig, run_dir: Path) -> tuple[list[dict], dict]:
     """Score every available adapter; returns each arm's results and what was loaded (also
     written to `run_dir/released.json`)."""
-    from experiments.cheese.run import eval_sources, eval_stage
-
     import torch
+
+    from experiments.cheese.run import eval_sources, eval_stage
 
     arms = released_arms(cfg)
     nf4 = uses_4bit(cfg)
