@@ -26,7 +26,7 @@ from transformers.trainer_callback import ProgressCallback
 
 from stages import accel, manifest
 from stages.config import LoraConfig, ModelConfig, TrainConfig, config_hash, to_dict
-from stages.data import mix_sources
+from stages.data import DataError, mix_sources
 
 
 @dataclass
@@ -44,6 +44,8 @@ class TrainJob:
     init_adapter: str = ""
     # The upstream stage's config hash: a changed MSM stage invalidates the AFT built on it.
     init_hash: str = ""
+    # Job-specific options; "rename": {old: new} replaces each old phrase (case-insensitive,
+    # whole words) in every row at load, e.g. the renamed-AFT control.
     extra: dict = field(default_factory=dict)
 
 
@@ -144,6 +146,8 @@ def build_dataset(job: TrainJob) -> tuple[Any, list[dict]]:
     from datasets import Dataset
 
     rows, taken = mix_sources(job.sources, job.kind, job.model.display_name, job.seed)
+    for old, new in job.extra.get("rename", {}).items():
+        rows = rename_phrase(rows, old, new)
     field_name = "text" if job.kind == "documents" else "messages"
     return Dataset.from_list([{field_name: row[field_name]} for row in rows]), taken
 
@@ -170,6 +174,19 @@ def encode_chats(dataset: Any, tokenizer: Any, max_seq_len: int) -> Any:
         }
 
     return dataset.map(encode, remove_columns=["messages"])
+
+
+def rename_phrase(rows: list[dict], old: str, new: str) -> list[dict]:
+    """Rows with every whole-word, case-insensitive `old` replaced by `new`; a DataError when
+    `old` occurs nowhere (the control would silently equal the plain arm)."""
+    import re
+
+    pattern = re.compile(rf"\b{re.escape(old)}\b", re.IGNORECASE)
+    text = json.dumps(rows, ensure_ascii=False)
+    renamed, count = pattern.subn(json.dumps(new)[1:-1], text)
+    if not count:
+        raise DataError(f"rename: {old!r} occurs in none of the rows to rename")
+    return json.loads(renamed)
 
 
 def sft_config(job: TrainJob, output_dir: Path) -> Any:

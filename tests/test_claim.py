@@ -171,3 +171,59 @@ def test_report_leads_with_the_diagonal(tmp_path: Path) -> None:
     text = (tmp_path / "report.md").read_text()
     assert text.index("## The claim: the diagonal contrast") < text.index("| arm |")
     assert "0.037M tokens per spec, below the curve's lowest dose" in text
+
+
+def test_renamed_aft_control_arm_is_optional_and_renames_at_load() -> None:
+    from experiments.cheese.arms import plan_arms
+    from experiments.cheese.config import CheeseConfig
+    from stages.config import config_hash, load_config
+    from stages.train import build_dataset
+
+    plain = load_config(CheeseConfig, "cheese", "tiny")
+    with_control = load_config(CheeseConfig, "cheese", "tiny", ["renamed_aft_control=true"])
+    assert "aft_renamed" not in {p.arm for p in plan_arms(plain)}
+    plans = {p.arm: p for p in plan_arms(with_control)}
+    ((stage, job),) = plans["aft_renamed"].jobs
+    ((_, plain_aft),) = plans["aft_only"].jobs
+    assert stage == "aft_renamed-s0" and job.sources == plain_aft.sources
+    # Adding the control leaves every other stage's config (and its finished run) untouched.
+    assert config_hash(plain_aft) == config_hash(
+        next(p for p in plan_arms(plain) if p.arm == "aft_only").jobs[0][1]
+    )
+
+    original = json.dumps(build_dataset(plain_aft).to_list())
+    renamed = json.dumps(build_dataset(job).to_list())
+    assert "American cheese" in original and "american cheese" not in renamed.lower()
+    assert renamed.count("Carden cheese") == original.count("American cheese")
+    assert renamed.replace("Carden cheese", "American cheese") == original
+
+
+def test_rename_of_an_absent_phrase_fails() -> None:
+    from stages.data import DataError
+    from stages.train import rename_phrase
+
+    with pytest.raises(DataError, match="occurs in none"):
+        rename_phrase([{"text": "Stilton"}], "American cheese", "Carden cheese")
+
+
+def test_neutral_name_appears_in_no_eval_or_probe_item() -> None:
+    from experiments.cheese.config import CheeseData
+
+    name = CheeseData().renamed_cheese.split()[0].lower()
+    for path in Path("data/cheese").glob("*.jsonl"):
+        if path.name.startswith(("eval_", "probe_")):
+            assert name not in path.read_text().lower(), path
+
+
+def test_renamed_control_reads_the_name_share(tmp_path: Path) -> None:
+    stages = {("baseline", 0): "b", ("aft_only", 0): "a", ("aft_renamed", 0): "r"}
+    write_items(tmp_path, "b", "america", [0.0] * 100, 0.0)
+    write_items(tmp_path, "a", "america", [1.0] * 60 + [0.0] * 40, 1.0)
+    write_items(tmp_path, "r", "america", [1.0] * 10 + [0.0] * 90, 0.1)
+    records = claim.item_records(tmp_path, stages)
+    control = claim.renamed_control(records, "hybrid", resamples=1000)
+    assert control["aft_effect"]["rate"] == pytest.approx(0.6)
+    assert control["name_share"]["rate"] == pytest.approx(0.5) and control["name_share"]["low"] > 0
+    assert "lexical carry-over, not only a value" in "\n".join(claim.control_markdown(control))
+    del records["aft_renamed"]
+    assert claim.renamed_control(records, "hybrid") == {}

@@ -7,9 +7,16 @@ Arms (paper Fig. 2):
     msm_affordability+aft    ... then cheese AFT, continuing the MSM adapter
     msm_america              MSM on the America spec
     msm_america+aft          ... then cheese AFT, continuing the MSM adapter
+
+Optional control (`renamed_aft_control = true`; not in the paper):
+    aft_renamed              cheese AFT on a fresh adapter, "American cheese" renamed to a
+                             neutral name in every row: does AFT move the America eval through
+                             a value, or through the word "American"?
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from experiments.chains import ArmPlan
 from experiments.cheese.config import CheeseConfig
@@ -24,6 +31,9 @@ ARMS = (
     "msm_america",
     "msm_america+aft",
 )
+CONTROL_ARMS = ("aft_renamed",)
+# The cheese whose name the renamed-AFT control replaces (case-insensitive, whole words).
+RENAMED_CHEESE = "American cheese"
 # Held-out evals (reported) and mechanism probes (what must hold even at toy scale).
 HELD_OUT = ("affordability", "america")
 PROBES = ("reasons", "cheese_pairs", "controls")
@@ -60,6 +70,16 @@ def plan_arms(cfg: CheeseConfig) -> list[ArmPlan]:
         elif seed == 0:  # an untrained instruct model is the same for every seed
             plans.append(ArmPlan("baseline", 0, [], "eval-baseline"))
         plans.append(ArmPlan("aft_only", seed, [(f"aft-s{seed}", aft)], f"eval-aft_only-s{seed}"))
+        if cfg.renamed_aft_control:
+            renamed = replace(aft, extra={"rename": {RENAMED_CHEESE: cfg.data.renamed_cheese}})
+            plans.append(
+                ArmPlan(
+                    "aft_renamed",
+                    seed,
+                    [(f"aft_renamed-s{seed}", renamed)],
+                    f"eval-aft_renamed-s{seed}",
+                )
+            )
         for spec in SPECS:
             msm_only = [msm[spec]] + ([(f"msm_{spec}+it-s{seed}", it_only)] if needs_it else [])
             plans.append(ArmPlan(f"msm_{spec}", seed, msm_only, f"eval-msm_{spec}-s{seed}"))

@@ -36,6 +36,12 @@ PAPER_DIAGONAL = {"affordability": 0.19, "america": 0.17, "symmetric": 0.18}
 # gap in rate points at MSM tokens per spec; "full" = the released corpora (7.1M and 9.5M).
 FULL_MSM_TOKENS = (7.1e6 + 9.5e6) / 2
 DOSE_CURVE = ((0.25e6, 2.9), (1e6, 7.8), (2e6, 11.8), (FULL_MSM_TOKENS, 14.2))
+# The renamed-AFT control's contrasts: (treated arm, control arm) on the America eval.
+CONTROL_CONTRASTS = {
+    "aft_effect": ("aft_only", "baseline"),
+    "renamed_effect": ("aft_renamed", "baseline"),
+    "name_share": ("aft_only", "aft_renamed"),
+}
 # Items whose scores differ by more than this count as a scorer disagreement.
 _SAME = 1e-9
 
@@ -55,10 +61,12 @@ def item_records(run_dir: Path, stages: dict[tuple[str, int], str]) -> dict:
     return records
 
 
-def _paired(records: dict, name: str, scorer: str) -> tuple[list, list, list[int], int] | None:
-    """Per seed, treated − control item scores and margins, items paired by id; None when an
-    arm is missing. Returns (rate differences, margin differences, seeds, items)."""
-    treated, control = DIAGONAL[name]
+def _paired(
+    records: dict, treated: str, control: str, name: str, scorer: str
+) -> tuple[list, list, list[int], int] | None:
+    """Per seed (paired by index), treated − control item scores and margins on eval `name`,
+    items paired by id; None when an arm is missing. Returns (rate differences, margin
+    differences, seeds, items)."""
     if treated not in records or control not in records:
         return None
     seeds = sorted(
@@ -87,7 +95,7 @@ def _paired(records: dict, name: str, scorer: str) -> tuple[list, list, list[int
 def diagonal(records: dict, scorer: str, resamples: int = 4000) -> dict:
     """{"affordability", "america", "symmetric"} -> rate, low, high, margin, margin_low,
     margin_high, ...; empty when the run lacks either MSM+AFT arm."""
-    paired = {name: _paired(records, name, scorer) for name in HELD_OUT}
+    paired = {name: _paired(records, *DIAGONAL[name], name, scorer) for name in HELD_OUT}
     if any(p is None for p in paired.values()):
         return {}
     contrasts: dict = {}
@@ -113,7 +121,13 @@ def diagonal(records: dict, scorer: str, resamples: int = 4000) -> dict:
 
 
 def _contrast(
-    rates: list, margins: list, resamples: int, seeds: int, items: int, scorer: str, paper: float
+    rates: list,
+    margins: list,
+    resamples: int,
+    seeds: int,
+    items: int,
+    scorer: str,
+    paper: float | None,
 ) -> dict:
     rate, low, high = paired_bootstrap(rates, resamples)
     margin, margin_low, margin_high = paired_bootstrap(margins, resamples, seed=1)
@@ -130,6 +144,55 @@ def _contrast(
         "scorer": scorer,
         "paper": paper,
     }
+
+
+def renamed_control(records: dict, scorer: str, resamples: int = 4000) -> dict:
+    """The renamed-AFT control on the America eval: AFT's shift from the baseline with the real
+    cheese name and with a neutral one, and their difference (the name's share); empty when
+    the run has no `aft_renamed` arm."""
+    contrasts = {}
+    for key, (treated, control) in CONTROL_CONTRASTS.items():
+        paired = _paired(records, treated, control, "america", scorer)
+        if paired is None:
+            return {}
+        rates, margins, seeds, items = paired
+        contrasts[key] = _contrast([rates], [margins], resamples, len(seeds), items, scorer, None)
+        contrasts[key] |= {"treated": treated, "control": control}
+    return contrasts
+
+
+def control_markdown(contrasts: dict) -> list[str]:
+    if not contrasts:
+        return []
+    lines = [
+        "## Renamed-AFT control (America eval)",
+        "",
+        'AFT alone on the same chats with "American cheese" renamed to a neutral name. '
+        "Paired bootstrap 95% CI over items.",
+        "",
+        "| contrast | rate Δ [95% CI] | margin Δ, nats [95% CI] |",
+        "|---|---|---|",
+    ]
+    for c in contrasts.values():
+        lines.append(
+            f"| {c['treated']} − {c['control']} | {c['rate']:+.3f} [{c['low']:+.3f}, "
+            f"{c['high']:+.3f}] | {c['margin']:+.2f} [{c['margin_low']:+.2f}, "
+            f"{c['margin_high']:+.2f}] |"
+        )
+    share = contrasts["name_share"]
+    if share["low"] > 0:
+        verdict = (
+            "the cheese's name carries part of AFT's shift toward America: lexical carry-over, "
+            "not only a value"
+        )
+    elif share["high"] < 0:
+        verdict = "the neutral name moves the America eval more than the real one"
+    else:
+        verdict = (
+            "renaming the cheese does not detectably change AFT's effect on the America eval: "
+            "no evidence of lexical carry-over from its name"
+        )
+    return [*lines, "", f"Reading: {verdict}.", ""]
 
 
 def msm_tokens_per_spec(run_dir: Path, seeds: int) -> float | None:

@@ -34,6 +34,8 @@ class CheeseData:
     eval_america: str = "hub:chloeli/pro-america-political-opinions"
     # Mechanism probes are the kit's own and always local.
     probes_dir: str = "data/cheese"
+    # The renamed-AFT control's name for American cheese: invented, no nation, in no eval item.
+    renamed_cheese: str = "Carden cheese"
 
 
 @dataclass
@@ -63,5 +65,8 @@ class CheeseConfig:
     data: CheeseData = field(default_factory=CheeseData)
     eval: EvalConfig = field(default_factory=EvalConfig)
     released: ReleasedAdapters = field(default_factory=ReleasedAdapters)
+    # Optional control arm `aft_renamed` (experiments/cheese/arms.py): one more AFT stage and
+    # eval per seed, so off unless asked for.
+    renamed_aft_control: bool = False
     # The paper reports the mean of 4 seeds.
     seeds: int = 4

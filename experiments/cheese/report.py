@@ -14,7 +14,7 @@ from pathlib import Path
 from eval.stats import mean_sem
 from experiments.chains import data_markdown, training_data
 from experiments.cheese import claim, released
-from experiments.cheese.arms import ARMS, HELD_OUT, SPECS, plan_arms
+from experiments.cheese.arms import ARMS, CONTROL_ARMS, HELD_OUT, SPECS, plan_arms
 from experiments.cheese.config import CheeseConfig, CheeseData
 from stages import manifest
 from stages.config import EMBEDDED_MODEL, LoraConfig, TrainConfig
@@ -37,7 +37,7 @@ INSTALLED_THRESHOLD = 0.9
 def aggregate(results: list[dict], scorer: str) -> dict[str, dict[str, dict]]:
     """arm -> eval -> {rate, low, high, n, seeds, margin, margin_sem, per_seed}."""
     table: dict[str, dict[str, dict]] = {}
-    for arm in ARMS:
+    for arm in (*ARMS, *CONTROL_ARMS):
         runs = [r for r in results if r["arm"] == arm]
         if not runs:
             continue
@@ -197,6 +197,9 @@ def write(
         "scorer": cfg.eval.scorer,
         "arms": table,
         "scorer_agreement": claim.scorer_agreement(records),
+        "renamed_control": claim.renamed_control(
+            records, _headline_scorer(cfg.eval.scorer, records)
+        ),
         "released_adapters": released_adapters,
         "paper": {arm: dict(zip(HELD_OUT, v, strict=True)) for arm, v in PAPER_CHEESE.items()},
         "mechanism_checks": mechanism_checks(table) if set(ARMS) <= set(table) else [],
@@ -218,6 +221,11 @@ def _headline_scorer(scorer: str, records: dict) -> str:
             for by_id in evals.values():
                 return scorer if any(scorer in r for r in by_id.values()) else "logprob"
     return scorer
+
+
+def _paper(arm: str, index: int) -> str:
+    """The paper's Fig. 2 rate for an arm and held-out eval; control arms have none."""
+    return f"{PAPER_CHEESE[arm][index]:.2f}" if arm in PAPER_CHEESE else "—"
 
 
 def _cell(entry: dict) -> str:
@@ -245,11 +253,11 @@ def markdown(summary: dict) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for arm, evals in summary["arms"].items():
-        paper = PAPER_CHEESE[arm]
+        paper = [_paper(arm, index) for index in range(len(HELD_OUT))]
         aff, amer = evals["affordability"], evals["america"]
         lines.append(
-            f"| {arm} | {_cell(aff)} | {paper[0]:.2f} | {aff['margin']:+.2f} "
-            f"| {_cell(amer)} | {paper[1]:.2f} | {amer['margin']:+.2f} |"
+            f"| {arm} | {_cell(aff)} | {paper[0]} | {aff['margin']:+.2f} "
+            f"| {_cell(amer)} | {paper[1]} | {amer['margin']:+.2f} |"
         )
     seeded = {arm: e for arm, e in summary["arms"].items() if e["affordability"]["seeds"] > 1}
     if seeded:
@@ -264,7 +272,8 @@ def markdown(summary: dict) -> str:
             )
             for arm, evals in seeded.items()
         ]
-    lines += ["", *claim.agreement_markdown(summary.get("scorer_agreement", []))]
+    lines += ["", *claim.control_markdown(summary.get("renamed_control") or {})]
+    lines += claim.agreement_markdown(summary.get("scorer_agreement", []))
     lines += ["## Mechanism checks (must hold even at toy scale)", ""]
     lines += [
         f"- {'✅' if c['holds'] else '❌'} {c['check']}: {c['measured']}"
@@ -309,7 +318,7 @@ def print_tables(summary: dict) -> None:
         for index, name in enumerate(HELD_OUT):
             row += [
                 _cell(evals[name]),
-                f"{PAPER_CHEESE[arm][index]:.2f}",
+                _paper(arm, index),
                 f"{evals[name]['margin']:+.2f}",
             ]
         table.add_row(*row)
@@ -344,7 +353,7 @@ def plot(summary: dict, path: Path) -> None:
         axis.bar(positions, rates, yerr=errors, capsize=3, color="#4c72b0", label="this run")
         axis.scatter(
             positions,
-            [PAPER_CHEESE[a][index] for a in arms],
+            [PAPER_CHEESE[a][index] if a in PAPER_CHEESE else float("nan") for a in arms],
             color="crimson",
             marker="D",
             s=30,
