@@ -87,7 +87,9 @@ def test_malformed_eval_items_fail_before_training(tmp_path) -> None:
 @pytest.mark.integration
 def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
     run_dir = tmp_path / "run"
+    # With the optional renamed-AFT control arm, so its whole path runs too.
     args = ["--experiments", "cheese", "--preset", "tiny", "--run-dir", str(run_dir), *REDUCED]
+    args.append("renamed_aft_control=true")
     process = subprocess.Popen(
         [sys.executable, "replicate.py", *args],
         cwd=REPO,
@@ -119,7 +121,9 @@ def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
         "msm_affordability+aft",
         "msm_america",
         "msm_america+aft",
+        "aft_renamed",
     ]
+    assert set(summary["renamed_control"]) == {"aft_effect", "renamed_effect", "name_share"}
     for evals in summary["arms"].values():
         for name in ("affordability", "america", "reasons", "cheese_pairs", "controls"):
             entry = evals[name]
@@ -136,6 +140,7 @@ def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
     assert "| msm_america+aft |" in report and "Deviations from the paper" in report
     assert report.index("## The claim: the diagonal contrast") < report.index("| arm |")
     assert "tokens per spec, below the curve's lowest dose" in report
+    assert "## Renamed-AFT control (America eval)" in report and "Reading:" in report
     assert (run_dir / "cheese.png").stat().st_size > 10_000
     assert "Mechanism checks" in result.stdout
 
@@ -164,7 +169,7 @@ def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
     written = json.loads(
         (run_dir / "custom_evals" / "eval_affordability_dev-affordability.json").read_text()
     )
-    assert len(written["arms"]) == 6
+    assert len(written["arms"]) == 7
 
 
 @pytest.mark.slow
