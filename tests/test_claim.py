@@ -13,6 +13,8 @@ from eval.cheese import split_indices
 from eval.stats import paired_bootstrap
 from experiments.cheese import claim
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 def test_bootstrap_of_identical_arms_straddles_zero() -> None:
     rng = random.Random(0)
@@ -210,7 +212,7 @@ def test_neutral_name_appears_in_no_eval_or_probe_item() -> None:
     from experiments.cheese.config import CheeseData
 
     name = CheeseData().renamed_cheese.split()[0].lower()
-    for path in Path("data/cheese").glob("*.jsonl"):
+    for path in (REPO / "data" / "cheese").glob("*.jsonl"):
         if path.name.startswith(("eval_", "probe_")):
             assert name not in path.read_text().lower(), path
 
@@ -227,3 +229,13 @@ def test_renamed_control_reads_the_name_share(tmp_path: Path) -> None:
     assert "lexical carry-over, not only a value" in "\n".join(claim.control_markdown(control))
     del records["aft_renamed"]
     assert claim.renamed_control(records, "hybrid") == {}
+
+
+def test_metadata_and_changelog_carry_the_eval_version() -> None:
+    from eval import cheese
+
+    metadata = json.loads((REPO / "eval" / "cheese" / "metadata.json").read_text())
+    assert metadata["version"] == cheese.VERSION
+    assert metadata["released_split"]["seed"] == cheese.SPLIT_SEED
+    readme = (REPO / "eval" / "cheese" / "README.md").read_text()
+    assert f"- {cheese.VERSION} (" in readme.split("## Changelog")[1]
