@@ -84,7 +84,7 @@ def main(argv: list[str]) -> int:
 
 
 def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
-    from experiments.cheese import released, report
+    from experiments.cheese import claim, released, report
     from experiments.cheese import run as cheese
     from experiments.cheese.arms import plan_arms
     from experiments.estimate import print_plan
@@ -93,7 +93,9 @@ def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
     if cfg.released.arms:
         released.print_plan(cfg, run_dir)
     else:
-        print_plan(cfg, plan_arms(cfg), run_dir)
+        plans = plan_arms(cfg)
+        print_plan(cfg, plans, run_dir)
+        print(claim.dose_line(claim.dose_place(claim.planned_msm_tokens(plans))))
     if dry_run:
         return
     from stages import manifest

@@ -178,6 +178,7 @@ def test_dry_run_names_adapters_revisions_template_and_gpus(
     for gpu in ("T4 16 GB", "L4 24 GB", "A100 40 GB", "H100 80 GB"):
         assert gpu in out
     assert "4-bit NF4 (deviation)" in out and "bf16" in out
+    assert "8.3M tokens per spec, at the full corpora" in out
     assert not any(tmp_path.iterdir()), "a dry run writes nothing"
 
 

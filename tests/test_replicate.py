@@ -50,6 +50,7 @@ def test_dry_run_prints_the_plan_without_training(tmp_path) -> None:
     for stage in ("msm_affordability-s0", "msm_america-s0", "aft-s0", "msm_america+aft-s0"):
         assert stage in result.stdout
     assert "min" in result.stdout and "GB" in result.stdout
+    assert "M tokens per spec, below the curve's lowest dose" in result.stdout
     assert not (tmp_path / "run").exists(), "a dry run must not create the run directory"
 
 

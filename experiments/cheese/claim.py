@@ -206,6 +206,20 @@ def msm_tokens_per_spec(run_dir: Path, seeds: int) -> float | None:
     return sum(seen) / len(seen) if seen else None
 
 
+def planned_msm_tokens(plans: list) -> float | None:
+    """Mean MSM tokens per spec a plan will train on (all epochs), as the dry run counts them."""
+    from experiments.chains import training_stages
+    from experiments.estimate import estimate_job
+    from stages.config import EMBEDDED_MODEL
+
+    tokens = [
+        estimate_job(stage, job, job.model.name != EMBEDDED_MODEL).tokens * job.train.epochs
+        for stage, job in training_stages(plans).items()
+        if job.kind == "documents" and stage.endswith("-s0")
+    ]
+    return sum(tokens) / len(tokens) if tokens else None
+
+
 def dose_place(tokens: float | None) -> dict:
     """Where `tokens` MSM tokens per spec sit on the public dose curve, with the symmetric gap
     it leads one to expect (log-linear between the measured points)."""

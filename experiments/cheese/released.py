@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from experiments.cheese import claim
 from experiments.cheese.arms import ARMS, HELD_OUT
 from experiments.cheese.config import CheeseConfig
 from stages import manifest
@@ -189,6 +190,7 @@ def print_plan(cfg: CheeseConfig, run_dir: Path) -> None:
         "Plus a one-time download of the base (~16 GB) and the adapters (~0.3 GB each). "
         "Nothing is trained."
     )
+    console.print(claim.dose_line(claim.dose_place(claim.FULL_MSM_TOKENS)))
 
 
 def _revision_note(revision: str) -> str:
