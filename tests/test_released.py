@@ -64,8 +64,10 @@ def released_layout_items(folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def fake_hub(tmp_path: Path, embedded_dir: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
-    """Every released adapter but msm_america (a "renamed" repo) in an offline hub cache."""
+def released_hub(tmp_path: Path, embedded_dir: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """Every released adapter but msm_america (a "renamed" repo) in an offline hub cache. Eval
+    items stay local JSONL in the released fields until the `hub:` loader reads the hub cache
+    (issue #9's fake hub; then publish them there too)."""
     import huggingface_hub.constants
 
     cache = tmp_path / "hub"
@@ -78,7 +80,10 @@ def fake_hub(tmp_path: Path, embedded_dir: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_released_preset_scores_adapters_on_one_base(
-    tmp_path: Path, fake_hub: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    tmp_path: Path,
+    released_hub: dict,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
 ) -> None:
     import stages.model
 
@@ -119,9 +124,9 @@ def test_released_preset_scores_adapters_on_one_base(
     assert set(summary["diagonal"]) == {"affordability", "america", "symmetric"}
     assert summary["dose"]["where"] == "at the full corpora (the curve's top)"
     loaded = summary["released_adapters"]
-    assert loaded["base_commit"] == fake_hub[BASE_REPO]
+    assert loaded["base_commit"] == released_hub[BASE_REPO]
     for arm, record in loaded["adapters"].items():
-        assert record["commit"] == fake_hub[ADAPTER_REPOS[arm]]
+        assert record["commit"] == released_hub[ADAPTER_REPOS[arm]]
         assert record["base_model_name_or_path"] == "meta-llama/Llama-3.1-8B"
         assert "<|start_header_id|>user<|end_header_id|>" in record["rendered_prompt"]
     assert list(loaded["missing"]) == ["msm_america"]
@@ -132,7 +137,9 @@ def test_released_preset_scores_adapters_on_one_base(
     items = (run_dir / "eval-baseline" / "items-affordability.jsonl").read_text().splitlines()
     assert len(items) == len(AFFORDABILITY) and "answers" in json.loads(items[0])
     stage = json.loads((run_dir / "eval-baseline" / "config.json").read_text())["config"]
-    assert stage["adapter"] == f"{ADAPTER_REPOS['baseline']}@{fake_hub[ADAPTER_REPOS['baseline']]}"
+    assert (
+        stage["adapter"] == f"{ADAPTER_REPOS['baseline']}@{released_hub[ADAPTER_REPOS['baseline']]}"
+    )
 
     report = (run_dir / "report.md").read_text()
     assert report.index("## The claim") < report.index("## Released adapters scored")
@@ -142,7 +149,7 @@ def test_released_preset_scores_adapters_on_one_base(
 
 
 def test_swap_adapter_keeps_the_base_and_matches_a_fresh_load(
-    tmp_path: Path, fake_hub: dict
+    tmp_path: Path, released_hub: dict
 ) -> None:
     import torch
     from huggingface_hub import snapshot_download
