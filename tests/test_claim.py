@@ -97,38 +97,23 @@ def test_dose_place(tokens: float, expected: float | None, where: str) -> None:
 
 
 def test_scorer_agreement_counts_parses_and_disagreements() -> None:
-    records = {
-        "aft_only": {
-            0: {
-                "america": {
-                    "a": {
-                        "item_id": "a",
-                        "logprob": 1.0,
-                        "generate": 1.0,
-                        "hybrid": 1.0,
-                        "parsed": [True, True],
-                        "answers": ["A", "A"],
-                    },
-                    "b": {
-                        "item_id": "b",
-                        "logprob": 1.0,
-                        "generate": 0.0,
-                        "hybrid": 0.0,
-                        "parsed": [False, False],
-                        "answers": ["B", "B"],
-                    },
-                    "c": {
-                        "item_id": "c",
-                        "logprob": 0.0,
-                        "generate": None,
-                        "hybrid": 0.0,
-                        "parsed": [None, None],
-                        "answers": ["hmm", "well"],
-                    },
-                }
-            }
+    def record(item_id: str, logprob: float, generate: float | None, parsed: bool | None) -> dict:
+        hybrid = logprob if generate is None else generate
+        return {
+            "item_id": item_id,
+            "logprob": logprob,
+            "generate": generate,
+            "hybrid": hybrid,
+            "parsed": [parsed, parsed],
+            "answers": [str(parsed)] * 2,
         }
-    }
+
+    items = [
+        record("a", 1.0, 1.0, True),
+        record("b", 1.0, 0.0, False),
+        record("c", 0.0, None, None),
+    ]
+    records = {"aft_only": {0: {"america": {r["item_id"]: r for r in items}}}}
     (row,) = claim.scorer_agreement(records)
     assert row["parse_rate"] == pytest.approx(4 / 6)
     assert row["logprob_generate"] == 0.5 and row["generate_hybrid"] == 1.0

@@ -69,25 +69,16 @@ def publish_released_adapters(
     so arms score differently."""
     import torch
     from peft import LoraConfig, get_peft_model
-    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+    from transformers import AutoTokenizer, LlamaForCausalLM
+
+    from stages.config import LoraConfig as KitLora
+    from tests.conftest import tiny_llama_config
 
     work = cache.parent / "fake-adapter-work"
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
     tokenizer.add_special_tokens({"additional_special_tokens": LLAMA_SPECIAL})
     tokenizer.bos_token = "<|begin_of_text|>"
-    config = LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=64,
-        intermediate_size=128,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=512,
-        tie_word_embeddings=True,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.convert_tokens_to_ids("<|end_of_text|>"),
-        pad_token_id=tokenizer.pad_token_id,
-    )
+    config = tiny_llama_config(tokenizer, eos_token="<|end_of_text|>")
     torch.manual_seed(0)
     base = LlamaForCausalLM(config)
     base.save_pretrained(work / "base")
@@ -101,15 +92,7 @@ def publish_released_adapters(
         lora = LoraConfig(
             r=4,
             lora_alpha=8,
-            target_modules=[
-                "q_proj",
-                "k_proj",
-                "v_proj",
-                "o_proj",
-                "gate_proj",
-                "up_proj",
-                "down_proj",
-            ],
+            target_modules=KitLora().target_modules,  # the paper's seven projections
             init_lora_weights=False,  # random B as well as A: every adapter changes the model
             task_type="CAUSAL_LM",
         )
