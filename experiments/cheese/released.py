@@ -9,8 +9,8 @@ reloading the 8B weights per arm. Base and adapters resolve through `huggingface
 (`snapshot_download`), which names the commit each revision pointed at; those commits, the
 adapters' own chat template and its hash go into the report. A repo that is missing or renamed
 costs its arm one line; the other arms still run. Each arm is an eval stage like a trained arm's
-(`run.eval_stage`), so the report, the diagonal contrast and `python -m eval.cheese` work as for
-any run.
+(`run.eval_stage`), so the report and the diagonal contrast work as for any run (scoring your
+own items with `python -m eval.cheese` against released adapters is not wired yet).
 """
 
 from __future__ import annotations
