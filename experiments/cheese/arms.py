@@ -70,16 +70,6 @@ def plan_arms(cfg: CheeseConfig) -> list[ArmPlan]:
         elif seed == 0:  # an untrained instruct model is the same for every seed
             plans.append(ArmPlan("baseline", 0, [], "eval-baseline"))
         plans.append(ArmPlan("aft_only", seed, [(f"aft-s{seed}", aft)], f"eval-aft_only-s{seed}"))
-        if cfg.renamed_aft_control:
-            renamed = replace(aft, extra={"rename": {RENAMED_CHEESE: cfg.data.renamed_cheese}})
-            plans.append(
-                ArmPlan(
-                    "aft_renamed",
-                    seed,
-                    [(f"aft_renamed-s{seed}", renamed)],
-                    f"eval-aft_renamed-s{seed}",
-                )
-            )
         for spec in SPECS:
             msm_only = [msm[spec]] + ([(f"msm_{spec}+it-s{seed}", it_only)] if needs_it else [])
             plans.append(ArmPlan(f"msm_{spec}", seed, msm_only, f"eval-msm_{spec}-s{seed}"))
@@ -89,6 +79,17 @@ def plan_arms(cfg: CheeseConfig) -> list[ArmPlan]:
                     seed,
                     [msm[spec], (f"msm_{spec}+aft-s{seed}", aft)],
                     f"eval-msm_{spec}+aft-s{seed}",
+                )
+            )
+        # Last: the control is extra work, after every paper arm of the seed.
+        if cfg.renamed_aft_control:
+            renamed = replace(aft, extra={"rename": {RENAMED_CHEESE: cfg.data.renamed_cheese}})
+            plans.append(
+                ArmPlan(
+                    "aft_renamed",
+                    seed,
+                    [(f"aft_renamed-s{seed}", renamed)],
+                    f"eval-aft_renamed-s{seed}",
                 )
             )
     return plans
