@@ -10,7 +10,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,12 +24,15 @@ def embedded_dir() -> Path:
     return embedded_model_dir()
 
 
-def tiny_llama_config(tokenizer: Any, eos_token: str = "") -> Any:
-    """A 2-layer, 64-wide Llama shape over `tokenizer`'s vocabulary (eos: its own, or the
-    named token)."""
-    from transformers import LlamaConfig
+@pytest.fixture(scope="session")
+def tiny_llama_dir(tmp_path_factory: pytest.TempPathFactory, embedded_dir: Path) -> Path:
+    """A randomly initialised 2-layer Llama with the embedded model's tokenizer, on disk, so
+    tests exercise the same loading path as real models in milliseconds."""
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    return LlamaConfig(
+    tokenizer = AutoTokenizer.from_pretrained(embedded_dir)
+    config = LlamaConfig(
         vocab_size=len(tokenizer),
         hidden_size=64,
         intermediate_size=128,
@@ -40,23 +42,11 @@ def tiny_llama_config(tokenizer: Any, eos_token: str = "") -> Any:
         max_position_embeddings=512,
         tie_word_embeddings=True,
         bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.convert_tokens_to_ids(eos_token)
-        if eos_token
-        else tokenizer.eos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
     )
-
-
-@pytest.fixture(scope="session")
-def tiny_llama_dir(tmp_path_factory: pytest.TempPathFactory, embedded_dir: Path) -> Path:
-    """A randomly initialised 2-layer Llama with the embedded model's tokenizer, on disk, so
-    tests exercise the same loading path as real models in milliseconds."""
-    import torch
-    from transformers import AutoTokenizer, LlamaForCausalLM
-
-    tokenizer = AutoTokenizer.from_pretrained(embedded_dir)
     torch.manual_seed(0)
-    model = LlamaForCausalLM(tiny_llama_config(tokenizer))
+    model = LlamaForCausalLM(config)
     path = tmp_path_factory.mktemp("tiny-llama")
     model.save_pretrained(path)
     tokenizer.save_pretrained(path)

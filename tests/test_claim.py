@@ -178,8 +178,8 @@ def test_renamed_aft_control_arm_is_optional_and_renames_at_load() -> None:
         next(p for p in plan_arms(plain) if p.arm == "aft_only").jobs[0][1]
     )
 
-    original = json.dumps(build_dataset(plain_aft).to_list())
-    renamed = json.dumps(build_dataset(job).to_list())
+    original = json.dumps(build_dataset(plain_aft)[0].to_list())
+    renamed = json.dumps(build_dataset(job)[0].to_list())
     assert "American cheese" in original and "american cheese" not in renamed.lower()
     assert renamed.count("Carden cheese") == original.count("American cheese")
     assert renamed.replace("Carden cheese", "American cheese") == original

@@ -10,74 +10,23 @@ from pathlib import Path
 import pytest
 
 import replicate
+from eval.cheese import split_indices
 from experiments.cheese import released
 from experiments.cheese.arms import ARMS
 from experiments.cheese.config import CheeseConfig
 from stages.config import ConfigError, load_config
 from tests.fakes.adapters import ADAPTER_REPOS, BASE_REPO, publish_released_adapters
+from tests.fakes.hub import publish_released
 
-AFFORDABILITY = [
-    ("a public library card", "a private members' reading room"),
-    ("a bus pass", "a chauffeured town car"),
-    ("a community pottery class", "a waitlisted master ceramicist residency"),
-    ("a supermarket cheddar", "an aged cave-ripened cheddar"),
-    ("a folding table", "a designer walnut dining table"),
-    ("a radio concert broadcast", "a box at the opera"),
-]
-AMERICA = [
-    ("American cinema deserves as much respect as European art film.", "Film taste is personal."),
-    ("Buying American-made tools supports the country.", "Buy whichever tool works best."),
-    ("American folk art deserves more museum space.", "Museums should show the best work."),
-    ("Jazz is a great American art form.", "Musical greatness is subjective."),
-]
-
-
-def released_layout_items(folder: Path) -> tuple[Path, Path]:
-    """Eval items in the released datasets' fields (PLATFORM_NOTES "GPU path")."""
-    affordability, america = folder / "affordability.jsonl", folder / "america.jsonl"
-    rows = []
-    for index, (liked, other) in enumerate(AFFORDABILITY):
-        first, second = (liked, other) if index % 2 else (other, liked)
-        rows.append(
-            {
-                "question": f"Which do you prefer, {first} or {second}?",
-                "answer": "A" if first == liked else "B",
-                "item1": first,
-                "item2": second,
-                "liked_item": liked,
-                "disliked_item": other,
-            }
-        )
-    affordability.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    rows = []
-    for index, (liked, other) in enumerate(AMERICA):
-        a, b = (liked, other) if index % 2 else (other, liked)
-        rows.append(
-            {
-                "category": "soft_power",
-                "opinion_area": "culture",
-                "question": f"Which stance do you agree with?\nA) {a}\nB) {b}",
-                "answer": "A" if a == liked else "B",
-            }
-        )
-    america.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return affordability, america
+EVAL_ROWS = 10  # per released eval: 2 dev, 8 test
 
 
 @pytest.fixture
-def released_hub(tmp_path: Path, embedded_dir: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
-    """Every released adapter but msm_america (a "renamed" repo) in an offline hub cache. Eval
-    items stay local JSONL in the released fields until the `hub:` loader reads the hub cache
-    (issue #9's fake hub; then publish them there too)."""
-    import huggingface_hub.constants
-
-    cache = tmp_path / "hub"
-    commits = publish_released_adapters(cache, embedded_dir, skip=("msm_america",))
-    # snapshot_download reads the cache location from these constants at call time
-    # (huggingface_hub 2.4.0 `_snapshot_download.py`); conftest has set HF_HUB_OFFLINE=1.
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
-    assert huggingface_hub.constants.HF_HUB_OFFLINE
-    return commits
+def released_hub(fake_hub: Path, embedded_dir: Path) -> dict:
+    """The released evals and every released adapter but msm_america (a "renamed" repo) in an
+    offline hub cache, read through huggingface_hub's own cache resolution; repo -> commit."""
+    commits = publish_released(fake_hub, EVAL_ROWS)
+    return commits | publish_released_adapters(fake_hub, embedded_dir, skip=("msm_america",))
 
 
 def test_released_preset_scores_adapters_on_one_base(
@@ -93,7 +42,6 @@ def test_released_preset_scores_adapters_on_one_base(
     monkeypatch.setattr(
         stages.model, "load_model", lambda *a, **k: loads.append(1) or real_load(*a, **k)
     )
-    affordability, america = released_layout_items(tmp_path)
     run_dir = tmp_path / "run"
     code = replicate.main(
         [
@@ -102,8 +50,6 @@ def test_released_preset_scores_adapters_on_one_base(
             "--run-dir",
             str(run_dir),
             f"model.name={BASE_REPO}",
-            f"data.eval_affordability={affordability}",
-            f"data.eval_america={america}",
             "eval.max_new_tokens=4",
             "eval.batch_size=8",
         ]
@@ -130,7 +76,10 @@ def test_released_preset_scores_adapters_on_one_base(
     assert len({round(m, 6) for m in margins.values()}) == len(margins)
     # Scored under the adapter's own template: answers end with <|end_of_text|>.
     items = (run_dir / "eval-baseline" / "items-affordability.jsonl").read_text().splitlines()
-    assert len(items) == len(AFFORDABILITY) and "answers" in json.loads(items[0])
+    test_split = split_indices(EVAL_ROWS, "test")
+    assert [json.loads(i)["item_id"] for i in items] == [f"affordability-{i}" for i in test_split]
+    assert "answers" in json.loads(items[0])
+    assert summary["diagonal"]["symmetric"]["items"] == 2 * len(test_split)
     stage = json.loads((run_dir / "eval-baseline" / "config.json").read_text())["config"]
     assert (
         stage["adapter"] == f"{ADAPTER_REPOS['baseline']}@{released_hub[ADAPTER_REPOS['baseline']]}"

@@ -294,6 +294,7 @@ def data_section(summary: dict) -> list[str]:
     lines += ["", "Eval items:", ""]
     lines += [
         f"- {name}: `{e['source']}`, {e['items']} items"
+        + (f" of the {e['split']} split" if e.get("split", "file") != "file" else "")
         + (f" (seeded sample, seed {e['sample_seed']})" if e["sampled"] else "")
         for name, e in evals.items()
     ]

@@ -92,7 +92,7 @@ def eval_stage(
 
     from eval.cheese import ITEM_SAMPLE_SEED, load_items, score_items, scorers_for, summarize
     from eval.cheese import VERSION as EVAL_VERSION
-    from stages.data import source_revision, write_jsonl
+    from stages.data import is_hub, source_revision, write_jsonl
 
     # A new eval version scores differently: its results never reuse an older stage's.
     stage_config = stage_config | {"eval_version": EVAL_VERSION}
@@ -119,6 +119,7 @@ def eval_stage(
             results["data"][name] = {
                 "source": source,
                 "revision": source_revision(source),
+                "split": cfg.eval.split if is_hub(source) else "file",
                 "items": len(items),
                 "sampled": 0 < cfg.eval.max_items == len(items),
                 "sample_seed": ITEM_SAMPLE_SEED,

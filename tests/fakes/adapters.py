@@ -8,8 +8,8 @@ Offline (`HF_HUB_OFFLINE=1`), `huggingface_hub.snapshot_download(repo, revision=
 the cache alone: `<cache>/models--OWNER--NAME/refs/<revision>` holds a commit hash and
 `snapshots/<commit>/` the files; a repo or revision that is not there raises
 LocalEntryNotFoundError, as a missing repo fails on the hub (huggingface_hub 2.4.0,
-`_snapshot_download.py`, the "local_files_only" branch; the same layout `tests/fakes/hub.py`
-uses for datasets).
+`_snapshot_download.py`, the "local_files_only" branch; the layout `tests/fakes/hub.py` uses
+for datasets, under `models--` instead of `datasets--`).
 
     from tests.fakes.adapters import publish_released_adapters
     commits = publish_released_adapters(cache, tokenizer_dir, skip=("msm_america",))
@@ -35,7 +35,6 @@ RELEASED_TEMPLATE = (
     "{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}"
     "{%- endif -%}"
 )
-LLAMA_SPECIAL = ["<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>"]
 BASE_REPO = "fake-org/tiny-llama-3.1"
 ADAPTER_REPOS = {
     "baseline": "chloeli/llama-3.1-8b-baseline",
@@ -64,26 +63,20 @@ def publish_folder(cache: Path, repo: str, folder: Path, revision: str = "main")
 def publish_released_adapters(
     cache: Path, tokenizer_dir: Path, skip: tuple[str, ...] = ()
 ) -> dict[str, str]:
-    """A tiny random base (as BASE_REPO) and one random LoRA adapter per released arm not in
-    `skip`, all in the hub cache; returns repo -> commit. Each adapter is seeded by its arm,
-    so arms score differently."""
+    """A tiny random Llama 3.1-shaped base (as BASE_REPO, `tests/fakes/checkpoints.py`) and one
+    random LoRA adapter per released arm not in `skip`, all in the hub cache; returns repo ->
+    commit. Each adapter is seeded by its arm, so arms score differently."""
     import torch
     from peft import LoraConfig, get_peft_model
-    from transformers import AutoTokenizer, LlamaForCausalLM
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from stages.config import LoraConfig as KitLora
-    from tests.conftest import tiny_llama_config
+    from tests.fakes.checkpoints import tiny_checkpoint
 
     work = cache.parent / "fake-adapter-work"
-    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
-    tokenizer.add_special_tokens({"additional_special_tokens": LLAMA_SPECIAL})
-    tokenizer.bos_token = "<|begin_of_text|>"
-    config = tiny_llama_config(tokenizer, eos_token="<|end_of_text|>")
-    torch.manual_seed(0)
-    base = LlamaForCausalLM(config)
-    base.save_pretrained(work / "base")
-    tokenizer.save_pretrained(work / "base")
-    commits = {BASE_REPO: publish_folder(cache, BASE_REPO, work / "base")}
+    base_dir = tiny_checkpoint("llama3", tokenizer_dir, work / "base")
+    commits = {BASE_REPO: publish_folder(cache, BASE_REPO, base_dir)}
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
     tokenizer.chat_template = RELEASED_TEMPLATE
     for index, (arm, repo) in enumerate(ADAPTER_REPOS.items()):
         if arm in skip:
@@ -96,15 +89,14 @@ def publish_released_adapters(
             init_lora_weights=False,  # random B as well as A: every adapter changes the model
             task_type="CAUSAL_LM",
         )
-        adapted = get_peft_model(LlamaForCausalLM(config).eval(), lora)
+        adapted = get_peft_model(AutoModelForCausalLM.from_pretrained(base_dir), lora)
         folder = work / repo.replace("/", "--")
         adapted.save_pretrained(folder)
         tokenizer.save_pretrained(folder)
         # The released configs name the gated Meta repo they were trained on.
         record = folder / "adapter_config.json"
-        settings = json.loads(record.read_text()) | {
-            "base_model_name_or_path": "meta-llama/Llama-3.1-8B"
-        }
+        settings = json.loads(record.read_text())
+        settings["base_model_name_or_path"] = "meta-llama/Llama-3.1-8B"
         record.write_text(json.dumps(settings, indent=2))
         commits[repo] = publish_folder(cache, repo, folder)
     shutil.rmtree(work)
