@@ -86,5 +86,5 @@ def test_max_items_is_a_seeded_sample_across_categories(tmp_path) -> None:
 def test_the_eval_version_and_changelog_agree() -> None:
     folder = Path(cheese.__file__).parent
     metadata = json.loads((folder / "metadata.json").read_text())
-    assert metadata["version"] == cheese.VERSION == "1.1.0"
+    assert metadata["version"] == cheese.VERSION == "1.2.0"
     assert f"- {cheese.VERSION} (" in (folder / "README.md").read_text().split("## Changelog")[1]
