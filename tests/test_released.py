@@ -147,3 +147,14 @@ def test_malformed_adapter_entries_are_one_line(entry: str) -> None:
     cfg = load_config(CheeseConfig, "cheese", "released", [f"released.arms=[{entry!r}]"])
     with pytest.raises(ConfigError, match="ARM=owner/name@revision"):
         released.released_arms(cfg)
+
+
+def test_a_pinned_commit_resolves_offline_and_an_unknown_one_fails(released_hub: dict) -> None:
+    repo = ADAPTER_REPOS["baseline"]
+    commit = released_hub[repo]
+    folder, resolved = released.resolve(repo, commit, released.ADAPTER_FILES)
+    assert resolved == commit and (folder / "adapter_config.json").exists()
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    with pytest.raises(LocalEntryNotFoundError):
+        released.resolve(repo, "0" * 40, released.ADAPTER_FILES)

@@ -201,10 +201,14 @@ def _revision_note(revision: str) -> str:
 def resolve(repo: str, revision: str, files: list[str]) -> tuple[Path, str]:
     """Local snapshot folder and commit hash of `repo` at `revision`, through huggingface_hub
     (downloads on a networked machine; offline, the cache alone answers)."""
-    from huggingface_hub import snapshot_download
+    from huggingface_hub import constants, snapshot_download
 
-    folder = Path(snapshot_download(repo, revision=revision, allow_patterns=files))
-    return folder, folder.name
+    # Offline, cache only: as stages.data.hub_snapshot, since huggingface_hub 1.33.0 (the GPU
+    # pins) lists a commit-hash revision online even under HF_HUB_OFFLINE=1.
+    folder = snapshot_download(
+        repo, revision=revision, allow_patterns=files, local_files_only=constants.HF_HUB_OFFLINE
+    )
+    return Path(folder), Path(folder).name
 
 
 def run(cfg: CheeseConfig, run_dir: Path) -> tuple[list[dict], dict]:
