@@ -18,6 +18,8 @@ from stages.config import ConfigError, load_config
 from tests.fakes.adapters import ADAPTER_REPOS, BASE_REPO, publish_released_adapters
 from tests.fakes.hub import publish_released
 
+# The GPU path of `--preset released`, rehearsed on CPU (`pytest -m gpu_path`).
+pytestmark = pytest.mark.gpu_path
 EVAL_ROWS = 10  # per released eval: 2 dev, 8 test
 
 
