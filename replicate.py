@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     preset, reason = (args.preset, "chosen with --preset") if args.preset else pick_preset()
     print(f"[replicate] preset {preset}: {reason}")
-    overrides = list(args.overrides) + ([f"seeds={args.seeds}"] if args.seeds else [])
+    overrides = list(args.overrides) + ([f"seeds={args.seeds}"] if args.seeds is not None else [])
     experiments = args.experiments.split(",")
     if preset in CHEESE_ONLY_PRESETS and experiments != ["cheese"]:
         print(f"[replicate] preset {preset} exists for the cheese experiment only")

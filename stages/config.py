@@ -5,7 +5,9 @@ defaults are the MSM paper's recipe (App. B.4), and the loader. Each experiment'
 Defaults live in the dataclasses and only there. A preset is a TOML file
 `configs/<experiment>/<preset>.toml` holding only the keys it changes, each with a one-line
 reason. Command-line overrides use dotted `key=value` (`midtrain.learning_rate=3e-4`). An
-unknown key or a value of the wrong type fails at once with one line naming it.
+unknown key or a value of the wrong type fails at once with one line naming it, and so does a
+value outside its range: each config class lists its ranges in a `RANGES` table beside its
+fields, checked by `check_ranges` whenever a config is loaded, before any model loads.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import tomllib
 import types
 import typing
@@ -27,6 +30,41 @@ T = typing.TypeVar("T")
 
 class ConfigError(ValueError):
     """A config problem the user can fix; its message is one actionable line."""
+
+
+@dataclass(frozen=True)
+class Range:
+    """Allowed numbers: `low` <= value (< when `low_open`) <= `high`."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+
+    def problem(self, value: object) -> str | None:
+        if self.low_open and not value > self.low:  # type: ignore[operator]
+            return f"must be above {self.low:g}"
+        if not self.low <= value <= self.high:  # type: ignore[operator]
+            bound = (
+                f"at least {self.low:g}"
+                if self.high == math.inf
+                else f"in [{self.low:g}, {self.high:g}]"
+            )
+            return f"must be {bound}"
+        return None
+
+
+@dataclass(frozen=True)
+class OneOf:
+    choices: tuple[str, ...]
+
+    def problem(self, value: object) -> str | None:
+        return None if value in self.choices else f"choose one of {list(self.choices)}"
+
+
+AT_LEAST_1 = Range(1)
+NOT_NEGATIVE = Range(0)
+POSITIVE = Range(0, low_open=True)
+FRACTION = Range(0, 1)
 
 
 @dataclass
@@ -47,6 +85,8 @@ class ModelConfig:
 
 @dataclass
 class LoraConfig:
+    RANGES = {"r": AT_LEAST_1, "alpha": POSITIVE, "dropout": Range(0, 0.99)}  # noqa: RUF012
+
     r: int = 64
     alpha: int = 128
     dropout: float = 0.0
@@ -63,8 +103,37 @@ class LoraConfig:
     )
 
 
+# transformers' SchedulerType values (transformers/trainer_utils.py, 5.23.0).
+LR_SCHEDULERS = (
+    "linear",
+    "cosine",
+    "cosine_with_restarts",
+    "polynomial",
+    "constant",
+    "constant_with_warmup",
+    "inverse_sqrt",
+    "reduce_lr_on_plateau",
+    "cosine_with_min_lr",
+    "cosine_warmup_with_min_lr",
+    "warmup_stable_decay",
+    "greedy",
+)
+
+
 @dataclass
 class TrainConfig:
+    RANGES = {  # noqa: RUF012
+        "learning_rate": Range(0, 1, low_open=True),
+        "epochs": POSITIVE,
+        "warmup_ratio": Range(0, 0.99),
+        "weight_decay": Range(0, 1),
+        "lr_scheduler": OneOf(LR_SCHEDULERS),
+        "batch_size": AT_LEAST_1,
+        "grad_accum": AT_LEAST_1,
+        "max_seq_len": Range(16, 1_048_576),
+        "save_every_steps": AT_LEAST_1,
+        "max_rows": NOT_NEGATIVE,
+    }
     learning_rate: float = 1e-4
     epochs: float = 1.0
     warmup_ratio: float = 0.05
@@ -103,7 +172,23 @@ def load_config(cls: type[T], experiment: str, preset: str, overrides: list[str]
     config = from_dict(cls, table, where=str(path))
     config.preset = preset  # type: ignore[attr-defined]
     apply_overrides(config, overrides)
+    check_ranges(config)
     return config
+
+
+def check_ranges(config: object, prefix: str = "") -> None:
+    """Every value against its class's `RANGES` (lists element by element), sections too; the
+    first value out of range is a one-line ConfigError naming the dotted key."""
+    rules = getattr(type(config), "RANGES", {})
+    for item in dataclasses.fields(config):  # type: ignore[arg-type]
+        value = getattr(config, item.name)
+        if dataclasses.is_dataclass(value):
+            check_ranges(value, f"{prefix}{item.name}.")
+        elif item.name in rules:
+            for element in value if isinstance(value, list) else [value]:
+                problem = rules[item.name].problem(element)
+                if problem:
+                    raise ConfigError(f"{prefix}{item.name} = {element!r}: {problem}")
 
 
 def apply_overrides(config: object, overrides: list[str]) -> None:
@@ -146,6 +231,11 @@ def from_dict(cls: type[T], table: dict, where: str = "config", base: T | None =
             setattr(config, key, from_dict(type(section), value, f"{where} [{key}]", section))
         else:
             setattr(config, key, _coerce(value, hints[key], f"{where}: {key}"))
+    if base is None:  # the whole config, not a section: sections are checked with it
+        try:
+            check_ranges(config)
+        except ConfigError as err:
+            raise ConfigError(f"{where}: {err}") from err
     return config
 
 

@@ -30,7 +30,12 @@ def load_spec(path: str | Path, model_name: str = "") -> Spec:
     if not resolved.is_file():
         known = ", ".join(sorted(p.name for p in (REPO_ROOT / "specs").glob("*.md")))
         raise ConfigError(f"spec {path} not found (specs here: {known})")
-    text = resolved.read_text(encoding="utf-8")
+    try:
+        text = resolved.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"spec {path} is not UTF-8 text (byte {err.start}); save it as UTF-8 markdown"
+        ) from err
     first = text.lstrip().splitlines()[0] if text.strip() else ""
     if not first.startswith("# "):
         raise ConfigError(f"spec {path}: the first line must be a title, '# <title>'")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from stages.config import AT_LEAST_1, OneOf, Range
+
 # The package's goal values; "none" is the no-goal-conflict condition (goal_type "none"),
 # every other value is an explicit goal (goal_type "explicit").
 GOAL_VALUES = (
@@ -24,6 +26,16 @@ JUDGES = ("anthropic", "offline", "local")
 
 @dataclass
 class AgenticEvalConfig:
+    RANGES = {  # noqa: RUF012
+        "scenarios": OneOf(SCENARIOS),
+        "goal_values": OneOf(GOAL_VALUES),
+        "samples_per_condition": AT_LEAST_1,
+        "temperature": Range(0, 5),
+        "max_new_tokens": AT_LEAST_1,
+        "batch_size": AT_LEAST_1,
+        "judge": OneOf(JUDGES),
+        "judge_concurrency": AT_LEAST_1,
+    }
     # The package ships blackmail, leaking and murder; the paper's third scenario (weight
     # exfiltration) is not public, so blackmail stands in for it (a stated deviation).
     scenarios: list[str] = field(default_factory=lambda: list(SCENARIOS))

@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stages.config import AT_LEAST_1, NOT_NEGATIVE
+
 
 @dataclass
 class EvalConfig:
+    RANGES = {  # noqa: RUF012
+        "max_new_tokens": AT_LEAST_1,
+        "batch_size": AT_LEAST_1,
+        "max_items": NOT_NEGATIVE,
+    }
     # logprob | generate | hybrid (parse the greedy answer, else fall back to log-prob).
     scorer: str = "hybrid"
     max_new_tokens: int = 48

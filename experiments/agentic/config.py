@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from eval.agentic.config import AgenticEvalConfig
-from stages.config import LoraConfig, ModelConfig, TrainConfig
+from stages.config import AT_LEAST_1, NOT_NEGATIVE, LoraConfig, ModelConfig, Range, TrainConfig
 
 
 # The agentic defaults differ from the cheese ones, so they live in subclasses: a preset's
@@ -39,6 +39,7 @@ class AgenticTrainConfig(TrainConfig):
 
 @dataclass
 class AgenticData:
+    RANGES = {"it_mix_rows": NOT_NEGATIVE}  # noqa: RUF012
     # "hub:OWNER/NAME[@REVISION][:SPLIT+SPLIT]" loads a released dataset (BRIEF §5, stages/data.py;
     # revision `main` and split `train` when omitted); anything else is a local JSONL path.
     msm: str = "hub:chloeli/msm-qwen-philosophy-spec"
@@ -55,6 +56,7 @@ class AgenticData:
 
 @dataclass
 class AgenticConfig:
+    RANGES = {"seeds": AT_LEAST_1, "aft_fractions": Range(0, 1, low_open=True)}  # noqa: RUF012
     preset: str = "paper"
     # What this preset replicates and at what scale; printed in every report.
     description: str = "MSM paper §4 agentic misalignment on a Qwen3-8B-class model"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from eval.cheese.config import EvalConfig
-from stages.config import LoraConfig, ModelConfig, TrainConfig
+from stages.config import AT_LEAST_1, NOT_NEGATIVE, LoraConfig, ModelConfig, TrainConfig
 
 # Presets beyond the shared ones (stages.config.PRESETS) that only this experiment has.
 CHEESE_ONLY_PRESETS = ("released",)
@@ -15,6 +15,7 @@ CHEESE_ONLY_PRESETS = ("released",)
 
 @dataclass
 class CheeseData:
+    RANGES = {"it_mix_rows": NOT_NEGATIVE}  # noqa: RUF012
     # The specs the MSM corpora discuss: validated, recorded in the report, and the input to
     # `python -m stages.generate` when you regenerate the corpora.
     spec_affordability: str = "specs/cheese_affordability.md"
@@ -55,6 +56,7 @@ class ReleasedAdapters:
 
 @dataclass
 class CheeseConfig:
+    RANGES = {"seeds": AT_LEAST_1}  # noqa: RUF012
     preset: str = "paper"
     # What this preset replicates and at what scale; printed in every report.
     description: str = "MSM paper §3 cheese toy, paper-faithful settings"

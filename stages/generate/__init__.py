@@ -33,7 +33,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from stages.config import EMBEDDED_MODEL, ConfigError, apply_overrides, to_dict
+from stages.config import EMBEDDED_MODEL, apply_overrides, check_ranges, to_dict
 from stages.generate.backends import AnthropicBackend, Backend, LocalBackend, api_key
 from stages.generate.config import BACKENDS, KINDS, GenerateConfig
 from stages.generate.cost import check_budget, cost_rows, show_projection
@@ -75,12 +75,7 @@ def build_config(args: argparse.Namespace) -> GenerateConfig:
         if getattr(args, name) is not None:
             setattr(cfg, name, getattr(args, name))
     cfg.preview = cfg.preview or args.preview
-    if cfg.kind not in KINDS:
-        raise ConfigError(f"kind={cfg.kind!r}: choose one of {list(KINDS)}")
-    if cfg.backend not in BACKENDS:
-        raise ConfigError(f"backend={cfg.backend!r}: choose one of {list(BACKENDS)}")
-    if cfg.target_count < 0 or cfg.max_cost < 0 or cfg.overgenerate < 1:
-        raise ConfigError("target_count and max_cost must be >= 0, overgenerate >= 1")
+    check_ranges(cfg)
     return cfg
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stages.config import AT_LEAST_1, NOT_NEGATIVE, POSITIVE, OneOf, Range
+
 KINDS = ("msm", "aft", "preferences")
 BACKENDS = ("anthropic", "local")
 # --target-count 0 means the paper's scale: the released pro-America corpus (6,400 docs;
@@ -35,6 +37,30 @@ ITEM_WORDS = {
 
 @dataclass
 class GenerateConfig:
+    RANGES = {  # noqa: RUF012
+        "kind": OneOf(KINDS),
+        "backend": OneOf(BACKENDS),
+        "target_count": NOT_NEGATIVE,
+        "max_cost": NOT_NEGATIVE,
+        "msm_domains": AT_LEAST_1,
+        "msm_subdomains": AT_LEAST_1,
+        "msm_assertions": AT_LEAST_1,
+        "msm_doc_types": AT_LEAST_1,
+        "doc_words": AT_LEAST_1,
+        "aft_domains": AT_LEAST_1,
+        "overgenerate": Range(1),
+        "max_rounds": AT_LEAST_1,
+        "doc_dedup_threshold": Range(0, 1, low_open=True),
+        "question_dedup_threshold": Range(0, 1, low_open=True),
+        "concurrency": AT_LEAST_1,
+        "batch_min_requests": AT_LEAST_1,
+        "batch_poll_seconds": POSITIVE,
+        "max_retries": NOT_NEGATIVE,
+        "retry_base_seconds": NOT_NEGATIVE,
+        "max_new_tokens_cap": NOT_NEGATIVE,
+        "local_batch_size": AT_LEAST_1,
+        "local_temperature": Range(0, 5),
+    }
     spec: str = ""
     # msm | aft | preferences
     kind: str = "msm"
