@@ -23,23 +23,32 @@ class ArmPlan:
     eval_stage: str
 
 
+def chained_jobs(plan: ArmPlan) -> list[tuple[str, TrainJob]]:
+    """The arm's jobs, each after the first continuing the adapter of the one before it."""
+    chained = []
+    upstream: tuple[str, TrainJob] | None = None
+    for stage, job in plan.jobs:
+        if upstream is not None:
+            job = replace(job, init_adapter=upstream[0], init_hash=config_hash(upstream[1]))
+        chained.append((stage, job))
+        upstream = (stage, job)
+    return chained
+
+
 def train_arm(plan: ArmPlan, run_dir: Path) -> Path | None:
     """Run the arm's training chain; returns the last stage folder (None: no training)."""
     adapter_dir: Path | None = None
-    upstream_hash = ""
-    for stage, job in plan.jobs:
-        if adapter_dir is not None:
-            job = replace(job, init_adapter=adapter_dir.name, init_hash=upstream_hash)
+    for stage, job in chained_jobs(plan):
         adapter_dir = train.run(job, run_dir / stage)
-        upstream_hash = config_hash(job)
     return adapter_dir
 
 
 def training_stages(plans: list[ArmPlan]) -> dict[str, TrainJob]:
-    """Every distinct training stage of a plan, in first-use order (for the dry run)."""
+    """Every distinct training stage of a plan, as the run will hash it, in first-use order
+    (for the dry run)."""
     stages: dict[str, TrainJob] = {}
     for plan in plans:
-        for stage, job in plan.jobs:
+        for stage, job in chained_jobs(plan):
             stages.setdefault(stage, job)
     return stages
 

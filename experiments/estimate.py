@@ -26,8 +26,16 @@ from typing import Any
 from experiments.agentic.config import AgenticConfig
 from experiments.chains import training_stages
 from experiments.cheese.config import CheeseConfig
-from stages.config import EMBEDDED_MODEL, ConfigError, LoraConfig, ModelConfig, TrainConfig
+from stages.config import (
+    EMBEDDED_MODEL,
+    ConfigError,
+    LoraConfig,
+    ModelConfig,
+    TrainConfig,
+    config_hash,
+)
 from stages.data import is_hub, parse_hub, read_jsonl
+from stages.manifest import check_finished
 from stages.train import TrainJob
 
 TOKENS_PER_WORD = 1.35
@@ -301,10 +309,23 @@ def _text(record: dict) -> str:
     return " ".join(m["content"] for m in record.get("messages", []))
 
 
+def stage_status(stage_dir: Path, job: TrainJob) -> tuple[str, str]:
+    """(status column, the line the run will print or stop with) for a training stage."""
+    try:
+        problem = check_finished(stage_dir, config_hash(job))
+    except ConfigError as err:
+        return "config changed: the run stops", str(err)
+    if problem:
+        return "damaged: redo", f"[redo] {stage_dir}: {problem}; the run will redo this stage"
+    return ("done" if (stage_dir / "manifest.json").exists() else ""), ""
+
+
 def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) -> None:
     """The stages a run will execute, with tokens, predicted time and peak memory, and which
-    are already finished in `run_dir` (they will be skipped). Planned with the stack that will
-    really load; a plan over the card's budget is refused (ConfigError) before anything runs."""
+    are already finished in `run_dir` (they will be skipped), damaged (redone) or finished with
+    another config (the run stops: so does the dry run, with the same one-line error). Planned
+    with the stack that will really load; a plan over the card's budget is refused (ConfigError)
+    before anything runs."""
     from rich.console import Console
     from rich.table import Table
 
@@ -319,18 +340,24 @@ def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) ->
     gpu = has_cuda() or cfg.model.name != EMBEDDED_MODEL
     stack = planned_stack(cfg.model, gpu)
     estimates = {}
+    notes: list[str] = []
+    stop = ""
     for stage, job in stages.items():
         estimate = estimate_job(stage, job, gpu, stack)
         estimates[stage] = estimate
-        done = (run_dir / stage / "manifest.json").exists()
-        total += 0 if done else estimate.seconds
+        status, note = stage_status(run_dir / stage, job)
+        if status.startswith("config changed"):
+            stop = stop or note
+        elif note:
+            notes.append(note)
+        total += 0 if status == "done" else estimate.seconds
         table.add_row(
             stage,
             f"{estimate.rows:,}",
             f"{estimate.tokens * job.train.epochs:,.0f}",
             _minutes(estimate.seconds),
             f"{estimate.peak_gb:.1f} GB",
-            "done" if done else "",
+            status,
         )
     console = Console()
     console.print(table)
@@ -340,6 +367,10 @@ def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) ->
         f"{len(stages)} training stages, {len(evals)} eval stages; training ≈ {_minutes(total)} "
         f"remaining on {device}, plus evaluation."
     )
+    for note in notes:
+        print(note)
+    if stop:
+        raise ConfigError(stop)
     if gpu:
         card = card_gib(cfg.preset)
         console.print(f"Stack: {STACK_NAMES[stack]}; card: {card:.1f} GiB usable.")

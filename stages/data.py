@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import random
 import re
 from dataclasses import dataclass
@@ -43,8 +44,27 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Size guards for local JSONL files: a row or file past these is almost surely a mistake (a
+# whole book in one document costs minutes and gigabytes before anything trains). The paper's
+# largest corpus is ~160 MB; its documents are a few thousand words. Raise them through the
+# environment, which leaves every stage's config hash as it is.
+MAX_ROW_CHARS_VAR = "MSM_KIT_MAX_ROW_CHARS"
+MAX_FILE_MB_VAR = "MSM_KIT_MAX_FILE_MB"
+DEFAULT_MAX_ROW_CHARS = 1_000_000
+DEFAULT_MAX_FILE_MB = 2048
+
+
 class DataError(ValueError):
     """A data problem the user can fix; the message is one actionable line."""
+
+
+def size_limit(variable: str, default: int) -> int:
+    raw = os.environ.get(variable, "")
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise DataError(f"{variable}={raw!r} must be a positive whole number")
+    return int(raw)
 
 
 def load_rows(
@@ -145,10 +165,27 @@ def read_jsonl(source: str | Path) -> list[dict]:
     path = resolve_path(str(source))
     if not path.exists():
         raise DataError(f"{source}: file not found")
+    max_mb = size_limit(MAX_FILE_MB_VAR, DEFAULT_MAX_FILE_MB)
+    megabytes = path.stat().st_size / 2**20
+    if megabytes > max_mb:
+        raise DataError(
+            f"{source}: {megabytes:,.0f} MB is over the {max_mb:,} MB limit for one file; "
+            f"set {MAX_FILE_MB_VAR}={int(megabytes) + 1} if it is meant to be this big"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise DataError(f"{source}: not UTF-8 text (byte {err.start}); save it as UTF-8") from err
+    max_chars = size_limit(MAX_ROW_CHARS_VAR, DEFAULT_MAX_ROW_CHARS)
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        if len(line) > max_chars:
+            raise DataError(
+                f"{source}: line {number} has {len(line):,} characters, over the {max_chars:,} "
+                f"limit for one row; set {MAX_ROW_CHARS_VAR}={len(line)} if it is meant to be"
+            )
         try:
             row = json.loads(line)
         except json.JSONDecodeError as err:
@@ -197,8 +234,14 @@ def _check_row(row: dict, role: str, where: str) -> None:
             isinstance(m, dict) and {"role", "content"} <= m.keys() for m in messages
         ):
             raise DataError(f"{where}: 'messages' must be a list of {{role, content}} objects")
-        if not any(m["role"] == "assistant" for m in messages):
+        replies = [m["content"] for m in messages if m["role"] == "assistant"]
+        if not replies:
             raise DataError(f"{where}: 'messages' has no assistant turn to train on")
+        if not all(isinstance(reply, str) and reply.strip() for reply in replies):
+            raise DataError(
+                f"{where}: an assistant turn is empty (training on it teaches silence); "
+                "fill it or drop the row"
+            )
     else:
         for name in fields:
             if not isinstance(row[name], str) or not row[name].strip():

@@ -3,8 +3,10 @@
 Each stage writes into its own folder:
 - `config.json` at the start: the resolved config and its hash (human-readable, for you);
 - its artifacts (adapter, checkpoints, results);
-- `manifest.json` last: the completion marker. A stage whose manifest is present with the same
-  hash is skipped on rerun.
+- `manifest.json` last: the completion marker, with the fingerprint (sizes, hashes) of the
+  stage's artifacts. A stage whose manifest parses, has the same hash and whose artifacts still
+  match is skipped on rerun; a damaged one (unreadable manifest, missing or changed artifact) is
+  redone with one line saying why.
 
 Mismatch policy: a *finished* stage whose hash differs from the current config is an error (the
 run directory belongs to another config: use a new `--run-dir`, or delete that stage's folder to
@@ -19,19 +21,39 @@ import time
 from pathlib import Path
 
 from stages.config import ConfigError
+from stages.rundir import damage, fingerprint
 
 
 def is_done(stage_dir: Path, expected_hash: str) -> bool:
-    manifest = stage_dir / "manifest.json"
-    if not manifest.exists():
+    """Whether the stage is finished and intact; a damaged one is announced and unmarked, so
+    the caller redoes it. Raises ConfigError when it was finished with another config."""
+    problem = check_finished(stage_dir, expected_hash)
+    if problem:
+        print(f"[redo] {stage_dir}: {problem}; redoing the stage")
+        (stage_dir / "manifest.json").unlink()
         return False
-    recorded = json.loads(manifest.read_text()).get("config_hash")
+    return (stage_dir / "manifest.json").exists()
+
+
+def check_finished(stage_dir: Path, expected_hash: str) -> str | None:
+    """Why a finished stage cannot be trusted (None: it can, or it is not finished); changes
+    nothing, so the dry run asks it too. Raises ConfigError for another config's stage."""
+    path = stage_dir / "manifest.json"
+    if not path.exists():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return "manifest.json is unreadable"
+    if not isinstance(record, dict):
+        return "manifest.json is unreadable"
+    recorded = record.get("config_hash")
     if recorded != expected_hash:
         raise ConfigError(
             f"{stage_dir} was finished with another config (hash {recorded} != {expected_hash}); "
             "use a new --run-dir, or delete that folder to redo the stage"
         )
-    return True
+    return damage(stage_dir, record.get("artifacts", {}))
 
 
 def begin(stage_dir: Path, config_hash: str, config: dict) -> bool:
@@ -39,23 +61,32 @@ def begin(stage_dir: Path, config_hash: str, config: dict) -> bool:
     record = stage_dir / "config.json"
     resumable = False
     if record.exists():
-        previous = json.loads(record.read_text()).get("config_hash")
+        try:
+            previous = json.loads(record.read_text(encoding="utf-8")).get("config_hash")
+        except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+            previous = "unreadable"
         if previous == config_hash:
             resumable = True
         else:
-            print(
-                f"[resume] {stage_dir.name}: config changed since the interrupted run; restarting"
-            )
+            why = "config.json is unreadable" if previous == "unreadable" else "config changed"
+            print(f"[resume] {stage_dir.name}: {why} since the interrupted run; restarting")
             shutil.rmtree(stage_dir)
     stage_dir.mkdir(parents=True, exist_ok=True)
     write_json(record, {"config_hash": config_hash, "config": config})
     return resumable
 
 
-def finish(stage_dir: Path, config_hash: str, summary: dict) -> None:
+def finish(stage_dir: Path, config_hash: str, summary: dict, artifacts: list[str]) -> None:
+    """Mark the stage finished; `artifacts` (files or folders in it) are fingerprinted, and a
+    later run trusts the stage only while they match."""
     write_json(
         stage_dir / "manifest.json",
-        {"config_hash": config_hash, "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"), **summary},
+        {
+            "config_hash": config_hash,
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            **summary,
+            "artifacts": fingerprint(stage_dir, artifacts),
+        },
     )
 
 

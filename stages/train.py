@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transformers.trainer_callback import ProgressCallback
+from transformers.trainer_callback import ProgressCallback, TrainerCallback
+from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from stages import accel, manifest
 from stages.config import LoraConfig, ModelConfig, TrainConfig, config_hash, to_dict
 from stages.data import DataError, mix_sources
+from stages.rundir import intact_checkpoint, seal
 
 
 @dataclass
@@ -61,7 +63,6 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
     datasets.disable_progress_bars()  # per-map bars; the training bar below is the one to watch
     dataset, taken = build_dataset(job)
 
-    from transformers.trainer_utils import get_last_checkpoint
     from trl import SFTTrainer
 
     from stages.model import load_trainable
@@ -81,7 +82,7 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
     os.environ.pop("UNSLOTH_RETURN_LOGITS", None)
 
     checkpoints = stage_dir / "checkpoints"
-    last = get_last_checkpoint(str(checkpoints)) if resumable and checkpoints.exists() else None
+    last = intact_checkpoint(checkpoints, stage_dir.name) if resumable else None
     if last:
         print(f"[resume] {stage_dir.name}: continuing from {Path(last).name}")
     trainer = SFTTrainer(
@@ -92,6 +93,7 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
     )
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(StageProgress(stage_dir.name))
+    trainer.add_callback(SealCheckpoints())
     started = time.time()
     trainer.train(resume_from_checkpoint=last)
     seconds = time.time() - started
@@ -118,6 +120,7 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
             "resumed_from": Path(last).name if last else None,
             **accel.stack_record(model),
         },
+        ["adapter"],
     )
     return stage_dir
 
@@ -138,6 +141,17 @@ class StageProgress(ProgressCallback):
     def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kwargs: Any) -> None:
         if self.training_bar is not None and logs and "loss" in logs:
             self.training_bar.set_postfix(loss=f"{float(logs['loss']):.3f}")
+
+
+class SealCheckpoints(TrainerCallback):
+    """Seal each checkpoint once the trainer has written all of it: transformers calls
+    `on_save` right after `_save_checkpoint` returns (trainer.py, `_maybe_log_save_evaluate`,
+    5.23.0), so a checkpoint without a seal was cut off mid-save and is never resumed from."""
+
+    def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        checkpoint = Path(args.output_dir) / f"{PREFIX_CHECKPOINT_DIR}-{state.global_step}"
+        if checkpoint.is_dir():
+            seal(checkpoint)
 
 
 def build_dataset(job: TrainJob) -> tuple[Any, list[dict]]:
@@ -223,7 +237,7 @@ def sft_config(job: TrainJob, output_dir: Path) -> Any:
         use_cpu=not has_cuda(),
         save_strategy="steps",
         save_steps=t.save_every_steps,
-        save_total_limit=1,
+        save_total_limit=2,  # the previous one is the fallback when the newest is damaged
         logging_steps=1,
         include_num_input_tokens_seen="non_padding",  # the unit the dry run predicts
         report_to="none",

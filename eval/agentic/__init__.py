@@ -422,6 +422,8 @@ def run_eval(
                 "unscored": summary["overall"]["unscored"],
                 "seconds": round(time.time() - started, 1),
             },
+            # Scores and summary are rederived on every pass; the transcripts are the product.
+            ["transcripts.jsonl"],
         )
     return summary
 

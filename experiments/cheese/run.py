@@ -142,7 +142,12 @@ def eval_stage(
             write_jsonl(stage_dir / f"items-{name}.jsonl", records)
             results["evals"][name] = summarize(records)
     manifest.write_json(stage_dir / "results.json", results)
-    manifest.finish(stage_dir, stage_hash, {"eval_seconds": round(time.time() - started, 1)})
+    manifest.finish(
+        stage_dir,
+        stage_hash,
+        {"eval_seconds": round(time.time() - started, 1)},
+        ["results.json", *(f"items-{name}.jsonl" for name in sources)],
+    )
     return results
 
 
