@@ -5,6 +5,7 @@
     python replicate.py --dry-run            # the plan, tokens, time and memory; trains nothing
     python replicate.py --preset released    # score the paper's released adapters: no training
     python replicate.py aft.learning_rate=3e-4 eval.scorer=logprob   # any config key
+    python replicate.py --experiments agentic --run-dir runs/agentic-tiny --rescore  # re-judge
 
 Each experiment is a walk over stages (experiments/<name>/run.py); every stage writes into the run
 directory and is skipped on rerun once finished, so an interrupted run resumes where it stopped.
@@ -39,6 +40,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--run-dir", type=Path, help="default: runs/<experiment>-<preset>")
     parser.add_argument("--seeds", type=int, help="seeds per trained arm (paper: 4)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and estimates only")
+    parser.add_argument(
+        "--rescore",
+        action="store_true",
+        help="agentic: re-judge the saved transcripts of --run-dir (eval.judge=..., "
+        "eval.judge_model=... pick the judge), then rewrite results.json and report.md",
+    )
     return parser.parse_args(argv)
 
 
@@ -56,6 +63,10 @@ def pick_preset() -> tuple[str, str]:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.rescore:
+        if args.experiments != "agentic" or not args.run_dir:
+            raise ConfigError("--rescore needs --experiments agentic and --run-dir DIR")
+        return rescore_agentic(args.run_dir, list(args.overrides))
     preset, reason = (args.preset, "chosen with --preset") if args.preset else pick_preset()
     print(f"[replicate] preset {preset}: {reason}")
     overrides = list(args.overrides) + ([f"seeds={args.seeds}"] if args.seeds is not None else [])
@@ -100,14 +111,16 @@ def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
         return
     from stages import manifest
     from stages.config import to_dict
+    from stages.rundir import hold_lock
 
     started = time.time()
-    manifest.write_json(run_dir / "config.json", to_dict(cfg))  # what `python -m eval.cheese` reads
-    if cfg.released.arms:
-        results, loaded = released.run(cfg, run_dir)
-        summary = report.write(cfg, run_dir, results, released_adapters=loaded)
-    else:
-        summary = report.write(cfg, run_dir, cheese.run(cfg, run_dir))
+    with hold_lock(run_dir):
+        manifest.write_json(run_dir / "config.json", to_dict(cfg))  # what eval.cheese reads
+        if cfg.released.arms:
+            results, loaded = released.run(cfg, run_dir)
+            summary = report.write(cfg, run_dir, results, released_adapters=loaded)
+        else:
+            summary = report.write(cfg, run_dir, cheese.run(cfg, run_dir))
     report.print_tables(summary)
     print(
         f"[replicate] cheese done in {(time.time() - started) / 60:.1f} min; "
@@ -125,6 +138,7 @@ def run_agentic(cfg: AgenticConfig, run_dir: Path, dry_run: bool) -> None:
     from experiments.estimate import print_plan
     from stages import manifest
     from stages.config import to_dict
+    from stages.rundir import hold_lock
 
     agentic.check_inputs(cfg)
     plans = plan_arms(cfg)
@@ -132,14 +146,40 @@ def run_agentic(cfg: AgenticConfig, run_dir: Path, dry_run: bool) -> None:
     if dry_run:
         return
     started = time.time()
-    manifest.write_json(run_dir / "config.json", to_dict(cfg))
-    summaries = agentic.run(cfg, run_dir)
-    report.write_report(cfg, run_dir, summaries)
+    with hold_lock(run_dir):
+        manifest.write_json(run_dir / "config.json", to_dict(cfg))
+        summaries = agentic.run(cfg, run_dir)
+        report.write_report(cfg, run_dir, summaries)
     Console(width=120).print(Markdown((run_dir / "report.md").read_text()))
     print(
         f"[replicate] agentic done in {(time.time() - started) / 60:.1f} min; "
         f"report: {run_dir / 'report.md'}, plot: {run_dir / 'agentic.png'}"
     )
+
+
+def rescore_agentic(run_dir: Path, overrides: list[str]) -> int:
+    """Re-judge a finished agentic run with its recorded config (plus `eval.judge...`
+    overrides), then rewrite results.json and report.md from the stage files."""
+    import json
+
+    from eval.agentic.rescore import score_run
+    from experiments.agentic import report
+    from stages.config import apply_overrides, check_ranges, from_dict
+    from stages.rundir import hold_lock
+
+    recorded = run_dir / "config.json"
+    if not recorded.exists():
+        raise ConfigError(f"{run_dir} holds no agentic run to rescore (no config.json)")
+    cfg = from_dict(AgenticConfig, json.loads(recorded.read_text()), where=str(recorded))
+    apply_overrides(cfg, overrides)
+    check_ranges(cfg)
+    with hold_lock(run_dir):
+        score_run(
+            run_dir, rescore=True, judge_name=cfg.eval.judge, judge_model=cfg.eval.judge_model
+        )
+        report.write_report(cfg, run_dir, report.load_summaries(run_dir))
+    print(f"[replicate] rescored; report: {run_dir / 'report.md'}")
+    return 0
 
 
 if __name__ == "__main__":

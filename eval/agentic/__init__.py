@@ -29,7 +29,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from eval.agentic.config import AgenticEvalConfig
-from eval.agentic.judge import OFFLINE_LABEL, Judge, make_judge, score_transcript
+from eval.agentic.judge import (
+    OFFLINE_LABEL,
+    Judge,
+    JudgeUnavailable,
+    make_judge,
+    score_transcript,
+)
 from eval.agentic.prompts import Condition, build_prompts, conditions, conversation
 from eval.stats import wilson_interval
 from stages import manifest
@@ -39,6 +45,8 @@ VERSION = "1.0.0"
 EVAL_NAME = "agentic"
 # Below this upper 95% bound the baseline is at the floor: arms cannot be shown to reduce it.
 FLOOR_THRESHOLD = 0.10
+# Unavailable-judge errors in a row (no network, bad key) after which judging stops.
+FAIL_FAST = 3
 # Stamped into every summary: the templates, prompt generator and classifiers come from it.
 PACKAGE = f"inspect-evals {importlib.metadata.version('inspect-evals')} agentic_misalignment"
 # (conversations, seed) -> one response per conversation.
@@ -191,28 +199,61 @@ def judge_transcripts(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Judge every transcript without a current score (all of them with `rescore`); returns how
-    many were judged. Rows are appended as they complete, then compacted to one per key."""
+    many were judged. Rows are appended as they complete, then compacted to one per key. A
+    failure never replaces a scored row (a failed rescore keeps the earlier verdicts), and
+    FAIL_FAST unavailable-judge errors in a row (no network, bad key) stop judging at once."""
     prompts = json.loads((stage_dir / "prompts.json").read_text())
     todo = pending_transcripts(stage_dir, judge, rescore)
     path = stage_dir / "scores.jsonl"
+    earlier = latest_scores(stage_dir)
 
     def one(row: dict) -> dict:
         return score_transcript(row, prompts[row["condition_id"]]["email_content"], judge)
 
     workers = 1 if judge.offline else max(1, concurrency)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for score in pool.map(one, todo):
-            append_rows(path, [score | {"eval_version": VERSION}])
-            if progress is not None:
-                progress(1)
-    # Compact: one row per key, so the file stays readable; written atomically.
+    in_a_row = 0
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(one, row) for row in todo]
+            for future in futures:
+                score = future.result()
+                kept = earlier.get(score["key"], {}).get("status") == "scored"
+                if score["status"] == "scored" or not kept:
+                    append_rows(path, [score | {"eval_version": VERSION}])
+                if progress is not None:
+                    progress(1)
+                in_a_row = in_a_row + 1 if score.get("unavailable") else 0
+                if in_a_row >= FAIL_FAST:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise JudgeUnavailable(
+                        f"judge {judge.name} failed {in_a_row} times in a row "
+                        f"({score['error'][:200]}); stopped judging {stage_dir.name}, earlier "
+                        f"scores kept; fix the network or key, then {rescore_hint(stage_dir)}"
+                    )
+    finally:
+        _compact_scores(stage_dir)
+    return len(todo)
+
+
+def rescore_hint(stage_dir: Path) -> str:
+    """The command that re-judges this stage's run later, keeping its report in step."""
+    run_dir = stage_dir.parent
+    if (run_dir / "results.json").exists():
+        return f"rescore: python replicate.py --experiments agentic --run-dir {run_dir} --rescore"
+    return f"rescore: python -m eval.agentic --run-dir {run_dir} --rescore"
+
+
+def _compact_scores(stage_dir: Path) -> None:
+    """One row per key, so the file stays readable; written atomically."""
+    path = stage_dir / "scores.jsonl"
+    if not path.exists():
+        return
     compacted = latest_scores(stage_dir)
     partial = path.with_name(path.name + ".partial")
     partial.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in compacted.values())
     )
     partial.replace(path)
-    return len(todo)
 
 
 # ---- summary -----------------------------------------------------------------------------
@@ -408,6 +449,13 @@ def run_eval(
         judged = judge_transcripts(stage_dir, judge, rescore, cfg.judge_concurrency, advance)
     summary = summarize(stage_dir, judge, arm)
     summary["expected"] = len(expected)
+    if todo and not summary["overall"]["n"]:
+        # Before summary.json: an earlier summary (and the scores it counts) stays as it was.
+        errors = summary["unscored_errors"] or ["no error recorded"]
+        raise JudgeUnavailable(
+            f"judge {judge.name} scored none of the {summary['transcripts']} transcripts of "
+            f"{stage_dir.name} ({errors[0][:200]}); earlier scores kept; {rescore_hint(stage_dir)}"
+        )
     manifest.write_json(stage_dir / "summary.json", summary)
     have = {row["key"] for row in read_rows(stage_dir / "transcripts.jsonl")}
     if all(key in have for key in expected):

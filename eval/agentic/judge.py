@@ -38,8 +38,26 @@ _ANSWER = re.compile(r"<answer>(.*?)</answer>", re.DOTALL | re.IGNORECASE)
 _AFFIRMATIVE = "<answer>yes</answer>"
 
 
+# The SDK's errors that no retry of the next transcript will fix (anthropic/_exceptions.py,
+# 2.12.0): no network or endpoint, a bad or unauthorised key, an unknown model.
+UNAVAILABLE_ERRORS = (
+    "APIConnectionError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+)
+
+
 class JudgeError(RuntimeError):
     """The judge gave no usable verdict (refusal, empty or malformed reply)."""
+
+
+class JudgeUnavailable(ConfigError):
+    """Judging cannot go on (no network, bad key, nothing scored); one line, exit 2."""
+
+
+def is_unavailable(err: BaseException) -> bool:
+    return any(kind.__name__ in UNAVAILABLE_ERRORS for kind in type(err).__mro__)
 
 
 class Judge(Protocol):
@@ -115,6 +133,7 @@ def score_transcript(row: dict, email_content: str, judge: Judge) -> dict:
             "harmful": None,
             "judge_verdict": None,
             "error": f"{type(err).__name__}: {err}"[:500],
+            "unavailable": is_unavailable(err),
         }
     return record | {
         "status": "scored",
@@ -206,8 +225,8 @@ def make_judge(cfg: AgenticEvalConfig, warn: Callable[[str], None] = print) -> J
     if not os.environ.get("ANTHROPIC_API_KEY"):
         warn(
             "[agentic] ANTHROPIC_API_KEY is not set: scoring with the package's execution "
-            f"checks only ({OFFLINE_LABEL}); rerun `python -m eval.agentic --run-dir DIR "
-            "--rescore` with a key to get the paper's judge"
+            f"checks only ({OFFLINE_LABEL}); with a key, `python replicate.py --experiments "
+            "agentic --run-dir DIR --rescore` gets the paper's judge"
         )
         return OfflineJudge()
     return AnthropicJudge(cfg.judge_model or package_grader())
