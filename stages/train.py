@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,6 +261,16 @@ def job_from_record(record: dict) -> TrainJob:
     )
 
 
+def main(argv: list[str]) -> int:
+    from stages.rundir import hold_lock
+
+    record_path = Path(argv[0])
+    with hold_lock(record_path.parent.parent):
+        run(job_from_record(json.loads(record_path.read_text())), record_path.parent)
+    return 0
+
+
 if __name__ == "__main__":
-    record_path = Path(sys.argv[1])
-    run(job_from_record(json.loads(record_path.read_text())), record_path.parent)
+    from stages.cli import run_cli
+
+    run_cli(main)

@@ -18,6 +18,7 @@ from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.judge import (
     OFFLINE_LABEL,
     AnthropicJudge,
+    JudgeUnavailable,
     OfflineJudge,
     classifier_for,
     execution_check,
@@ -235,7 +236,11 @@ def test_unscored_transcripts_are_excluded_and_counted(tmp_path) -> None:
     generator, _ = counting_generator()
     cfg = small_cfg()
     judge = fake_judge(error=TimeoutError("read timed out"))
-    summary = run_eval(MODEL, cfg, stage, judge=judge, make_generator=lambda: generator)
+    # Nothing could be scored: one line naming the error, and no summary.json written.
+    with pytest.raises(JudgeUnavailable, match=r"scored none of the 4 .*TimeoutError"):
+        run_eval(MODEL, cfg, stage, judge=judge, make_generator=lambda: generator)
+    assert not (stage / "summary.json").exists()
+    summary = summarize(stage, judge)
     overall = summary["overall"]
     assert overall["n"] == 0 and overall["unscored"] == 4
     assert overall["rate"] is None  # no verdicts: no rate, certainly not 0.0
@@ -320,7 +325,8 @@ def test_rerun_skips_existing_keys_and_retries_unscored(tmp_path) -> None:
     stage = tmp_path / "stage"
     generator, calls = counting_generator()
     failing = fake_judge(error=RuntimeError("boom"))
-    run_eval(MODEL, small_cfg(), stage, judge=failing, make_generator=lambda: generator)
+    with pytest.raises(JudgeUnavailable):
+        run_eval(MODEL, small_cfg(), stage, judge=failing, make_generator=lambda: generator)
     # A kill mid-write leaves a partial last line: it is ignored and its sample regenerated.
     with (stage / "transcripts.jsonl").open("a") as handle:
         handle.write('{"key": "blackmail_none-none_replacement#0002", "resp')
