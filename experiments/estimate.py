@@ -314,7 +314,7 @@ def stage_status(stage_dir: Path, job: TrainJob) -> tuple[str, str]:
     try:
         problem = check_finished(stage_dir, config_hash(job))
     except ConfigError as err:
-        return "config changed: the run stops", str(err)
+        return "config changed", str(err)
     if problem:
         return "damaged: redo", f"[redo] {stage_dir}: {problem}; the run will redo this stage"
     return ("done" if (stage_dir / "manifest.json").exists() else ""), ""
