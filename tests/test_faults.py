@@ -54,6 +54,10 @@ def python(*args: str, env: dict | None = None, timeout: int = 300) -> subproces
     )
 
 
+def cheese_tiny(*args: str) -> subprocess.CompletedProcess:
+    return python("replicate.py", "--experiments", "cheese", "--preset", "tiny", *args)
+
+
 def assert_one_line(result: subprocess.CompletedProcess, message: str, code: int = 2) -> None:
     assert result.returncode == code, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
@@ -206,12 +210,7 @@ def test_binary_spec_is_one_line_everywhere(tmp_path) -> None:
     spec.write_bytes(b"# Title\n{model_name} \xff\xfe\x00\x81 likes cheese\n")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_spec(spec)
-    dry = python(
-        "replicate.py",
-        "--experiments",
-        "cheese",
-        "--preset",
-        "tiny",
+    dry = cheese_tiny(
         "--dry-run",
         f"data.spec_affordability={spec}",
     )
@@ -233,12 +232,7 @@ def test_binary_spec_is_one_line_everywhere(tmp_path) -> None:
 )
 def test_impossible_value_stops_before_anything_runs(args, message, tmp_path) -> None:
     run_dir = tmp_path / "run"
-    result = python(
-        "replicate.py",
-        "--experiments",
-        "cheese",
-        "--preset",
-        "tiny",
+    result = cheese_tiny(
         "--run-dir",
         str(run_dir),
         *args,
@@ -283,12 +277,7 @@ def test_empty_assistant_turns_are_refused(tmp_path) -> None:
     chats.write_text(json.dumps(row) + "\n")
     with pytest.raises(DataError, match="row 1: an assistant turn is empty"):
         load_rows(str(chats), "chats")
-    result = python(
-        "replicate.py",
-        "--experiments",
-        "cheese",
-        "--preset",
-        "tiny",
+    result = cheese_tiny(
         "--dry-run",
         f"data.aft={chats}",
     )
@@ -306,12 +295,7 @@ def test_absurd_sizes_are_refused_with_an_override(tmp_path, monkeypatch) -> Non
     huge = tmp_path / "huge.jsonl"
     huge.write_text(json.dumps({"text": "cheese " * 7_500_000}) + "\n")  # one 52 MB document
     started = time.time()
-    result = python(
-        "replicate.py",
-        "--experiments",
-        "cheese",
-        "--preset",
-        "tiny",
+    result = cheese_tiny(
         "--dry-run",
         f"data.msm_affordability={huge}",
     )
@@ -348,12 +332,7 @@ def test_second_process_is_refused_and_a_stale_lock_taken_over(tmp_path, capsys)
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        second = python(
-            "replicate.py",
-            "--experiments",
-            "cheese",
-            "--preset",
-            "tiny",
+        second = cheese_tiny(
             "--run-dir",
             str(run_dir),
             *REDUCED,
@@ -504,12 +483,7 @@ def test_dry_run_stops_where_the_run_would(tmp_path, capsys) -> None:
     with pytest.raises(ConfigError, match="was finished with another config"):
         dry_run_plan(run_dir, capsys)
     assert "config changed" in capsys.readouterr().out
-    result = python(
-        "replicate.py",
-        "--experiments",
-        "cheese",
-        "--preset",
-        "tiny",
+    result = cheese_tiny(
         "--dry-run",
         "--run-dir",
         str(run_dir),
