@@ -215,21 +215,25 @@ def judge_transcripts(
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(one, row) for row in todo]
-            for future in futures:
-                score = future.result()
-                kept = earlier.get(score["key"], {}).get("status") == "scored"
-                if score["status"] == "scored" or not kept:
-                    append_rows(path, [score | {"eval_version": VERSION}])
-                if progress is not None:
-                    progress(1)
-                in_a_row = in_a_row + 1 if score.get("unavailable") else 0
-                if in_a_row >= FAIL_FAST:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise JudgeUnavailable(
-                        f"judge {judge.name} failed {in_a_row} times in a row "
-                        f"({score['error'][:200]}); stopped judging {stage_dir.name}, earlier "
-                        f"scores kept; fix the network or key, then {rescore_hint(stage_dir)}"
-                    )
+            try:
+                for future in futures:
+                    score = future.result()
+                    kept = earlier.get(score["key"], {}).get("status") == "scored"
+                    if score["status"] == "scored" or not kept:
+                        append_rows(path, [score | {"eval_version": VERSION}])
+                    if progress is not None:
+                        progress(1)
+                    in_a_row = in_a_row + 1 if score.get("unavailable") else 0
+                    if in_a_row >= FAIL_FAST:
+                        raise JudgeUnavailable(
+                            f"judge {judge.name} failed {in_a_row} times in a row "
+                            f"({score['error'][:200]}); stopped judging {stage_dir.name}, "
+                            f"earlier scores kept; fix the network or key, then "
+                            f"{rescore_hint(stage_dir)}"
+                        )
+            except BaseException:  # the outage above, or Ctrl-C: drop the queued requests
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     finally:
         _compact_scores(stage_dir)
     return len(todo)
