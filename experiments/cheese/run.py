@@ -146,7 +146,7 @@ def eval_stage(
         stage_dir,
         stage_hash,
         {"eval_seconds": round(time.time() - started, 1)},
-        ["results.json", *(f"items-{name}.jsonl" for name in sources)],
+        ["results.json", *(f"items-{name}.jsonl" for name in stage_config["sources"])],
     )
     return results
 
