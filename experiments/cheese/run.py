@@ -13,13 +13,16 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from experiments.chains import ArmPlan, train_arm
 from experiments.cheese.arms import HELD_OUT, SPECS, plan_arms
 from experiments.cheese.config import CheeseConfig
 from stages import manifest
 from stages.config import config_hash, to_dict
+
+if TYPE_CHECKING:
+    from stages.model import EvalModels
 
 
 def eval_sources(cfg: CheeseConfig) -> dict[str, str]:
@@ -58,9 +61,16 @@ def check_inputs(cfg: CheeseConfig) -> None:
             load_items(source, name)
 
 
-def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir: Path) -> dict:
-    """Score one trained arm on every eval set; results.json + items.jsonl in its stage folder."""
-    from stages.model import load_for_eval
+def eval_arm(
+    cfg: CheeseConfig,
+    plan: ArmPlan,
+    adapter_dir: Path | None,
+    run_dir: Path,
+    models: EvalModels | None = None,
+) -> dict:
+    """Score one trained arm on every eval set; results.json + items.jsonl in its stage folder.
+    `models` shares one loaded base model between arms (default: a load of its own)."""
+    from stages.model import EvalModels
 
     stage_config = {
         "model": to_dict(cfg.model),
@@ -74,7 +84,10 @@ def eval_arm(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir
         run_dir / plan.eval_stage,
         stage_config,
         {"arm": plan.arm, "seed": plan.seed, "stage": plan.eval_stage},
-        lambda: (*load_for_eval(cfg.model, adapter_dir), cfg.model.chat_template),
+        lambda: (
+            *(models or EvalModels(cfg.model)).model_for(adapter_dir),
+            cfg.model.chat_template,
+        ),
     )
 
 
@@ -141,6 +154,8 @@ def eval_stage(
             )
             write_jsonl(stage_dir / f"items-{name}.jsonl", records)
             results["evals"][name] = summarize(records)
+            # Per-item margins: the report measures shifts from the untrained model per item.
+            results.setdefault("item_margins", {})[name] = [r["margin"] for r in records]
     manifest.write_json(stage_dir / "results.json", results)
     manifest.finish(
         stage_dir,
@@ -158,9 +173,14 @@ def _manifest_hash(stage_dir: Path | None) -> str:
 
 
 def run(cfg: CheeseConfig, run_dir: Path) -> list[dict]:
-    """Train and evaluate every arm; returns each arm-seed's results."""
-    results = []
-    for plan in plan_arms(cfg):
-        adapter_dir = train_arm(plan, run_dir)
-        results.append(eval_arm(cfg, plan, adapter_dir, run_dir))
-    return results
+    """Train every arm, then evaluate them all on one loaded base model with the adapters
+    swapped; returns each arm-seed's results."""
+    from stages.model import EvalModels
+
+    plans = plan_arms(cfg)
+    adapter_dirs = [train_arm(plan, run_dir) for plan in plans]
+    models = EvalModels(cfg.model)
+    return [
+        eval_arm(cfg, plan, adapter_dir, run_dir, models)
+        for plan, adapter_dir in zip(plans, adapter_dirs, strict=True)
+    ]
