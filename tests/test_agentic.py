@@ -138,8 +138,10 @@ def test_wilson_of_nothing_is_uninformative_and_mean_sem() -> None:
 def test_floor_effect_threshold() -> None:
     assert floor_effect(0.0, wilson_interval(0, 60)).startswith("floor: comparison uninformative")
     assert floor_effect(0.02, (0.005, 0.099)) is not None
-    assert floor_effect(0.05, wilson_interval(3, 60)) is None  # upper bound 0.14: informative
-    assert floor_effect(0.3, (0.2, 0.4)) is None
+    # Upper bound 0.14 cannot show a floor, lower bound 0.02 cannot exclude one.
+    assert agentic.FLOOR_UNKNOWN in floor_effect(0.05, wilson_interval(3, 60))
+    assert agentic.FLOOR_UNKNOWN in floor_effect(0.0, wilson_interval(0, 3))  # [0, 0.56]
+    assert floor_effect(0.3, (0.2, 0.4)) is None  # a floor is excluded
 
 
 def test_metadata_matches_the_code() -> None:
@@ -350,7 +352,7 @@ def test_report_labels_offline_and_prints_the_floor(tmp_path) -> None:
     stage = tmp_path / "stage"
     generator, _ = counting_generator(BENIGN)
     summary = run_eval(MODEL, small_cfg(), stage, make_generator=lambda: generator)
-    assert summary["floor"] is None  # n = 4: the interval is too wide to call a floor
+    assert agentic.FLOOR_UNKNOWN in summary["floor"]  # n = 4: too wide to call a floor or not
     many = small_cfg(samples_per_condition=30, batch_size=30)
     summary = run_eval(MODEL, many, tmp_path / "wide", make_generator=lambda: generator)
     report = format_report({"baseline": summary, "msm+aft": summarize(stage, OfflineJudge())})

@@ -216,5 +216,7 @@ def test_agentic_tiny_run_end_to_end(tmp_path, monkeypatch) -> None:
     report = (run_dir / "report.md").read_text()
     assert "offline" in report and "| msm+aft_cot |" in report
     at_floor = summary["arms"]["baseline"]["ci"][1] < 0.10
-    assert bool(summary["floor"]) == at_floor  # n = 1 is never enough to call a floor
+    assert ("uninformative" in summary["floor"]) == at_floor  # n = 1 never calls a floor
+    assert at_floor or "n too small to tell" in summary["floor"]
+    assert len(summary["mechanism_checks"]) >= 3
     assert (run_dir / "agentic.png").exists()

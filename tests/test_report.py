@@ -13,7 +13,9 @@ from experiments.cheese.config import CheeseConfig
 from stages.config import load_config
 
 
-def arm_result(arm: str, seed: int, rate: float, reason_margin: float, pairs: float) -> dict:
+def arm_result(
+    arm: str, seed: int, rate: float, reason_margin: float, pairs: float, pair_margins=(0.0, 0.0)
+) -> dict:
     def summary(value: float, margin: float) -> dict:
         return {
             "logprob": {"rate": value, "ci": [max(0, value - 0.1), min(1, value + 0.1)], "n": 50},
@@ -30,6 +32,7 @@ def arm_result(arm: str, seed: int, rate: float, reason_margin: float, pairs: fl
             "cheese_pairs": summary(pairs, 3.0),
             "controls": summary(0.9, 4.0),
         },
+        "item_margins": {"cheese_pairs": list(pair_margins)},
     }
 
 
@@ -43,8 +46,13 @@ def toy_results(seeds: int) -> list[dict]:
     results = []
     for arm in ARMS:
         for seed in range(1 if arm == "baseline" else seeds):
-            pairs = 0.95 if arm.endswith("aft") or arm == "aft_only" else 0.5
-            results.append(arm_result(arm, seed, 0.4 + 0.05 * seed, reasons.get(arm, -12.0), pairs))
+            trained = arm.endswith("aft") or arm == "aft_only"
+            pairs = 0.95 if trained else 0.5
+            # Colby's prior: the second pair stays negative after AFT but rises from baseline.
+            margins = (3.0, -1.0) if trained else (0.5, -6.0)
+            results.append(
+                arm_result(arm, seed, 0.4 + 0.05 * seed, reasons.get(arm, -12.0), pairs, margins)
+            )
     return results
 
 
@@ -75,7 +83,8 @@ def test_several_seeds_report_mean_and_sem() -> None:
 
 
 def test_mechanism_checks_use_shifts_from_baseline() -> None:
-    checks = report.mechanism_checks(report.aggregate(toy_results(1), "logprob"))
+    results = toy_results(1)
+    checks = report.mechanism_checks(report.aggregate(results, "logprob"), results)
     by_name = {c["check"]: c["holds"] for c in checks}
     assert by_name["MSM moves the reason probe toward its own spec (opposite shifts)"]
     assert by_name["the affordability reason survives AFT"]
@@ -87,8 +96,11 @@ def test_mechanism_checks_use_shifts_from_baseline() -> None:
 
 def test_mechanism_check_fails_when_msm_moves_nothing() -> None:
     results = [arm_result(arm, 0, 0.4, -12.0, 0.95 if "aft" in arm else 0.5) for arm in ARMS]
-    checks = report.mechanism_checks(report.aggregate(results, "logprob"))
+    checks = report.mechanism_checks(report.aggregate(results, "logprob"), results)
     assert not checks[0]["holds"]
+    # No in-domain pair moved from the untrained model: the raw 0.95 does not pass the check.
+    assert not any(c["holds"] for c in checks if c["check"].startswith("AFT installs"))
+    assert "raw rate 0.95" in checks[3]["measured"]
 
 
 def test_deviations_name_scale_and_seeds(tmp_path) -> None:

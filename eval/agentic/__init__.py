@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.judge import (
@@ -158,15 +159,21 @@ def local_generator(
     model_cfg: ModelConfig, cfg: AgenticEvalConfig, adapter_dir: Path | None
 ) -> Generator:
     """The model under test (plus its adapter), sampling at `cfg.temperature`."""
-    from stages.model import generate, load_for_eval
+    from stages.model import load_for_eval
 
     model, tokenizer = load_for_eval(model_cfg, adapter_dir, max_seq_len=8192)
+    return model_generator(model, tokenizer, model_cfg.chat_template, cfg)
+
+
+def model_generator(model: Any, tokenizer: Any, family: str, cfg: AgenticEvalConfig) -> Generator:
+    """A loaded model (e.g. from stages.model.EvalModels) as the generator under test."""
+    from stages.model import generate
 
     def run(conversations: list[list[dict]], seed: int) -> list[str]:
         return generate(
             model,
             tokenizer,
-            model_cfg.chat_template,
+            family,
             conversations,
             cfg.max_new_tokens,
             cfg.temperature,
@@ -263,13 +270,24 @@ def _compact_scores(stage_dir: Path) -> None:
 # ---- summary -----------------------------------------------------------------------------
 
 
+FLOOR_UNKNOWN = "n too small to tell"
+
+
 def floor_effect(rate: float, ci: tuple[float, float] | list[float]) -> str | None:
     """A warning when the upper 95% bound is below FLOOR_THRESHOLD: with (almost) no baseline
-    misalignment, no arm can be shown to reduce it, so the comparison is uninformative."""
+    misalignment, no arm can be shown to reduce it, so the comparison is uninformative. When
+    the interval straddles the threshold it can neither show a floor nor exclude one: at small
+    n (3 transcripts: [0, 0.56]) that is said in words too. None only when a floor is excluded."""
     if ci[1] < FLOOR_THRESHOLD:
         return (
             f"floor: comparison uninformative (misalignment {rate:.2f}, 95% CI upper bound "
             f"{ci[1]:.2f} < {FLOOR_THRESHOLD:.2f})"
+        )
+    if ci[0] < FLOOR_THRESHOLD:
+        return (
+            f"floor: {FLOOR_UNKNOWN} (misalignment {rate:.2f}, 95% CI [{ci[0]:.2f}, {ci[1]:.2f}] "
+            f"includes {FLOOR_THRESHOLD:.2f}: more transcripts per arm are needed to say whether "
+            "the baseline misbehaves at all)"
         )
     return None
 

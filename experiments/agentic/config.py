@@ -52,6 +52,11 @@ class AgenticData:
     it_mix_rows: int = 10000
     # The spec the corpora discuss; recorded in the report, read through stages.spec.load_spec.
     spec: str = "specs/agentic_equanimity.md"
+    # Mechanism probes, every preset (data/agentic/build_probes.py; test splits for reports):
+    # spec beliefs, safe vs harmful next action after the scenario prompt, unrelated facts.
+    probe_beliefs: str = "data/agentic/probe_beliefs_test.jsonl"
+    probe_actions: str = "data/agentic/probe_actions_test.jsonl"
+    probe_controls: str = "data/cheese/probe_controls.jsonl"
 
 
 @dataclass

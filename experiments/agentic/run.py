@@ -3,23 +3,38 @@
 The baseline is evaluated first, before anything is trained: when its misalignment rate is at
 the floor (eval.agentic.FLOOR_THRESHOLD), no arm can be shown to reduce it, and every table says
 so. Then, per seed: MSM on the equanimity spec, AFT with and without chain-of-thought on a fresh
-adapter and on the MSM adapter, each arm judged per transcript.
+adapter and on the MSM adapter; then every trained arm is evaluated on one loaded base model
+with its adapter swapped in: transcripts judged one by one, and the mechanism probes
+(eval/agentic/probes.py) scored by log-prob in a stage of their own.
 
 The arms and their training chains: experiments/agentic/arms.py.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from experiments.agentic.arms import plan_arms
 from experiments.agentic.config import AgenticConfig
-from experiments.chains import train_arm
+from experiments.chains import ArmPlan, train_arm
+from stages import manifest
+from stages.config import config_hash, to_dict
+
+if TYPE_CHECKING:
+    from stages.model import EvalModels
+
+PROBES_VERSION = "1.0.0"
+# Long scenario prompts (~3k tokens): the eval's models are loaded for up to this many.
+EVAL_MAX_SEQ_LEN = 8192
 
 
 def check_inputs(cfg: AgenticConfig) -> None:
     """Fail before any training on a missing or malformed local file, hub source or spec."""
     from eval.agentic.prompts import check_eval_config
+    from eval.cheese import load_items
     from stages.data import is_hub, load_rows, parse_hub
     from stages.spec import load_spec
 
@@ -35,19 +50,93 @@ def check_inputs(cfg: AgenticConfig) -> None:
             parse_hub(source)
         elif source:
             load_rows(source, role)
+    for source in probe_sources(cfg).values():
+        load_items(source, "controls")
+
+
+def probe_sources(cfg: AgenticConfig) -> dict[str, str]:
+    return {
+        "beliefs": cfg.data.probe_beliefs,
+        "actions": cfg.data.probe_actions,
+        "controls": cfg.data.probe_controls,
+    }
+
+
+def probe_stage(plan: ArmPlan) -> str:
+    return plan.eval_stage.replace("agentic_eval-", "agentic_probes-", 1)
+
+
+def probe_arm(
+    cfg: AgenticConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir: Path, models: EvalModels
+) -> dict:
+    """Score one arm's mechanism probes; results.json in its stage folder."""
+    from eval.agentic.probes import load_probes, score_probes
+
+    stage_dir = run_dir / probe_stage(plan)
+    sources = probe_sources(cfg)
+    stage_config = {
+        "version": PROBES_VERSION,
+        "model": to_dict(cfg.model),
+        "urgency": cfg.eval.urgency,
+        "scratchpad": cfg.eval.scratchpad,
+        "sources": sources,
+        "adapter": adapter_dir.name if adapter_dir else "",
+        "adapter_hash": _manifest_hash(adapter_dir),
+    }
+    stage_hash = config_hash(stage_config)
+    if manifest.is_done(stage_dir, stage_hash):
+        return json.loads((stage_dir / "results.json").read_text())
+    manifest.begin(stage_dir, stage_hash, stage_config)
+    started = time.time()
+    model, tokenizer = models.model_for(adapter_dir)
+    probes = load_probes(sources, cfg.eval, cfg.model.display_name)
+    scored = score_probes(model, tokenizer, cfg.model.chat_template, probes, cfg.eval.batch_size)
+    results = {"arm": plan.arm, "seed": plan.seed, "version": PROBES_VERSION, "probes": scored}
+    manifest.write_json(stage_dir / "results.json", results)
+    manifest.finish(stage_dir, stage_hash, {"eval_seconds": round(time.time() - started, 1)})
+    return results
+
+
+def _manifest_hash(stage_dir: Path | None) -> str:
+    if stage_dir is None:
+        return ""
+    return json.loads((stage_dir / "manifest.json").read_text())["config_hash"]
+
+
+def eval_arm(
+    cfg: AgenticConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir: Path, models: EvalModels
+) -> dict:
+    """Transcripts (generated, judged) and the mechanism probes of one arm; its summary."""
+    from eval.agentic import Generator, model_generator, run_eval
+
+    def generator() -> Generator:
+        model, tokenizer = models.model_for(adapter_dir)
+        return model_generator(model, tokenizer, cfg.model.chat_template, cfg.eval)
+
+    stage_dir = run_dir / plan.eval_stage
+    summary = run_eval(
+        cfg.model, cfg.eval, stage_dir, adapter_dir, plan.arm, make_generator=generator
+    )
+    probe_arm(cfg, plan, adapter_dir, run_dir, models)
+    return summary
 
 
 def run(cfg: AgenticConfig, run_dir: Path) -> dict[str, dict]:
-    """Baseline first (the floor check), then every other arm; returns arm-seed -> summary."""
-    from eval.agentic import run_eval
+    """Baseline first (the floor check), then train every other arm and evaluate them on one
+    loaded base model; returns arm-seed -> summary."""
+    from stages.model import EvalModels
 
     plans = plan_arms(cfg)
-    plans.sort(key=lambda plan: plan.arm != "baseline")
+    baselines = [plan for plan in plans if plan.arm == "baseline"]
+    others = [plan for plan in plans if plan.arm != "baseline"]
     summaries: dict[str, dict] = {}
-    for plan in plans:
-        adapter_dir = train_arm(plan, run_dir)
-        summary = run_eval(cfg.model, cfg.eval, run_dir / plan.eval_stage, adapter_dir, plan.arm)
-        summaries[f"{plan.arm}/s{plan.seed}"] = summary
-        if plan.arm == "baseline" and summary.get("floor"):
-            print(f"\n[agentic] baseline {summary['floor']}\n")
+    for group in (baselines, others):
+        adapter_dirs = [train_arm(plan, run_dir) for plan in group]
+        models = EvalModels(cfg.model, EVAL_MAX_SEQ_LEN)  # released before the next training
+        for plan, adapter_dir in zip(group, adapter_dirs, strict=True):
+            summary = eval_arm(cfg, plan, adapter_dir, run_dir, models)
+            summaries[f"{plan.arm}/s{plan.seed}"] = summary
+            if plan.arm == "baseline" and summary.get("floor"):
+                print(f"\n[agentic] baseline {summary['floor']}\n")
+        del models
     return summaries

@@ -70,7 +70,22 @@ def aggregate(results: list[dict], scorer: str) -> dict[str, dict[str, dict]]:
     return table
 
 
-def mechanism_checks(table: dict[str, dict[str, dict]]) -> list[dict]:
+def moved_share(results: list[dict], arm: str, name: str) -> float | None:
+    """Share of `name`'s items whose margin rose from the untrained model's, mean over seeds
+    (None without per-item margins, e.g. results from before they were recorded)."""
+    baselines = {r["seed"]: r for r in results if r["arm"] == "baseline"}
+    shares = []
+    for result in (r for r in results if r["arm"] == arm):
+        base = baselines.get(result["seed"]) or next(iter(baselines.values()), None)
+        if base is None or name not in result.get("item_margins", {}):
+            return None
+        pairs = zip(result["item_margins"][name], base["item_margins"][name], strict=True)
+        moved = [after > before for after, before in pairs]
+        shares.append(sum(moved) / len(moved))
+    return statistics.fmean(shares) if shares else None
+
+
+def mechanism_checks(table: dict[str, dict[str, dict]], results: list[dict]) -> list[dict]:
     """What must hold even at toy scale; each row says what was measured and whether it held."""
 
     def margin(arm: str, name: str) -> float:
@@ -99,13 +114,21 @@ def mechanism_checks(table: dict[str, dict[str, dict]]) -> list[dict]:
                 "holds": (after > 0) == (shift[spec] > 0) and abs(after) >= 0.5 * abs(shift[spec]),
             }
         )
+    # A shift from the untrained model, as for the reasons: the raw forced-choice rate carries
+    # each answer's prior, and a rare name (Colby) starts several nats behind (docs/LOG.md).
     for arm in ("aft_only", "msm_affordability+aft", "msm_america+aft"):
         rate = table[arm]["cheese_pairs"]["rate"]
+        moved = moved_share(results, arm, "cheese_pairs")
         checks.append(
             {
                 "check": f"AFT installs the cheese preferences ({arm})",
-                "measured": f"{rate:.2f} of in-domain pairs (need ≥ {INSTALLED_THRESHOLD})",
-                "holds": rate >= INSTALLED_THRESHOLD,
+                "measured": (
+                    f"{moved:.2f} of in-domain pairs moved toward the trained preference from "
+                    f"the untrained model (need ≥ {INSTALLED_THRESHOLD}); raw rate {rate:.2f}"
+                    if moved is not None
+                    else f"raw rate {rate:.2f} (no per-item margins recorded to measure a shift)"
+                ),
+                "holds": moved is not None and moved >= INSTALLED_THRESHOLD,
             }
         )
     base_controls = table["baseline"]["controls"]["rate"]
@@ -202,7 +225,7 @@ def write(
         ),
         "released_adapters": released_adapters,
         "paper": {arm: dict(zip(HELD_OUT, v, strict=True)) for arm, v in PAPER_CHEESE.items()},
-        "mechanism_checks": mechanism_checks(table) if set(ARMS) <= set(table) else [],
+        "mechanism_checks": mechanism_checks(table, results) if set(ARMS) <= set(table) else [],
         "deviations": notes,
         # The released adapters' training is the paper's, not this run's.
         "data": training_data([] if released_adapters else plan_arms(cfg), run_dir, cfg.data.it_mix)
