@@ -31,6 +31,8 @@ def load_probes(
     probes: dict[str, list[tuple[list[dict], PairItem]]] = {}
     for name, source in sources.items():
         items = load_items(source, "controls", display_name)
+        for index, item in enumerate(items):
+            item.item_id = f"{name}-{index}"
         if name == "actions":
             prompts = {}
             for item in items:
