@@ -30,7 +30,8 @@ PAPER_CHEESE = {
 }
 PAPER_EVAL_ITEMS = {"affordability": 497, "america": 400}
 PAPER_MSM_TOKENS = {"affordability": 7.1e6, "america": 9.5e6}
-# AFT installs the trained preferences when in-domain pairs reach this rate (issue #2).
+# AFT installs the trained preferences when this share of in-domain pairs moves toward them
+# from the untrained model (issues #2, #11).
 INSTALLED_THRESHOLD = 0.9
 
 
