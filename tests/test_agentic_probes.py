@@ -124,3 +124,35 @@ def test_mechanism_checks_hold_and_fail() -> None:
     assert not checks["control facts hold in every arm"]  # msm+aft_cot lost two facts
     text = report.probes_markdown(probes, report.mechanism_checks(probes))
     assert "| msm_only |" in text and "**Not holding in this run:**" in text
+
+
+def test_report_carries_checks_probes_and_the_small_n_floor(tmp_path) -> None:
+    from eval.agentic import FLOOR_UNKNOWN, floor_effect
+    from eval.stats import wilson_interval
+    from experiments.agentic.config import AgenticConfig
+    from stages.config import load_config
+
+    facts = [2.0, 3.0, 1.0, 2.5]
+    summaries = {}
+    for arm, shift in zip(report.ARMS, (0.0, 2.0, 0.0, 0.0, 1.5, 1.5), strict=True):
+        stage = tmp_path / f"agentic_probes-{arm}-s0"
+        stage.mkdir()
+        beliefs = [m + shift for m in (-1.0, 0.0, -2.0, 1.0)]
+        probes = _arm(beliefs, [-1.0 + shift, 0.0 + shift, 0.5 + shift], facts)
+        (stage / "results.json").write_text(json.dumps({"arm": arm, "probes": probes}))
+        ci = list(wilson_interval(0, 3))
+        summaries[f"{arm}/s0"] = {
+            "label": "offline",
+            "floor": floor_effect(0.0, ci),
+            "scenarios": {"blackmail": {"rate": 0.0}},
+            "overall": {"rate": 0.0, "ci": ci, "n": 3, "unscored": 0, "executed_rate": 0.0},
+        }
+    cfg = load_config(AgenticConfig, "agentic", "tiny")
+    result = report.write_report(cfg, tmp_path, summaries)
+    assert len(result["mechanism_checks"]) >= 3
+    assert all(c["holds"] for c in result["mechanism_checks"])
+    assert set(result["probes"]["msm_only"]) == {"beliefs", "actions", "controls"}
+    assert FLOOR_UNKNOWN in result["floor"]
+    text = (tmp_path / "report.md").read_text()
+    assert FLOOR_UNKNOWN in text and "## Mechanism checks" in text
+    assert (tmp_path / "agentic.png").stat().st_size > 0
