@@ -5,6 +5,7 @@ beside the MSM paper's Fig. 4, pooled over seeds by mean ± SEM, and the data-ef
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -295,7 +296,7 @@ def plot(result: dict, path: Path) -> None:
     axis.set_ylabel("misalignment rate (lower is better)")
     axis.set_ylim(0, 1)
     axis.legend(fontsize=8)
-    title = result["description"] + (f"\n{result['floor']}" if result["floor"] else "")
+    title = "\n".join([result["description"], *textwrap.wrap(floor, 90)])
     axis.set_title(title, fontsize=8)
     if probes:
         _plot_probes(axes[0][1], probes)
