@@ -30,10 +30,9 @@ PHASES = [
     ("stages.model", "generate", "generate"),
     ("eval.scoring", "answer_logprobs", "score"),
     ("experiments.cheese.run", "eval_arm", "eval"),
-    ("experiments.cheese.run", "eval_arms", "eval"),
-    ("eval.agentic", "run_eval", "eval"),
-    ("experiments.agentic.run", "eval_arms", "eval"),
-    ("experiments.agentic.probes", "run_probes", "eval"),
+    ("experiments.agentic.run", "eval_arm", "eval"),  # transcripts + probes (after #11)
+    ("eval.agentic", "run_eval", "transcripts"),  # top level before #11
+    ("experiments.agentic.run", "probe_arm", "probes"),
     ("experiments.cheese.report", "write", "report"),
     ("experiments.agentic.report", "write_report", "report"),
 ]

@@ -96,7 +96,8 @@ def run_variant(variant: str, tree: Path, extra: list[str]) -> dict:
 
 def breakdown(phases: list[dict]) -> list[list[object]]:
     """Rows: each top-level phase (a training stage, an arm's eval, a report) with CPU and wall
-    seconds and its peak RSS; for evals, the CPU seconds spent loading, scoring, generating."""
+    seconds and its peak RSS, and the CPU seconds of the calls nested in it (model loads,
+    scoring, generation, ...)."""
     rows: list[list[object]] = []
     inner: dict[str, float] = defaultdict(float)
     for record in phases:  # a nested call is written before the call that contains it
@@ -111,7 +112,7 @@ def breakdown(phases: list[dict]) -> list[list[object]]:
                 record["wall_s"],
                 record["peak_rss_gb"],
                 record["load"],
-                parts if record["phase"] == "eval" else "",
+                parts,
             ]
         )
         inner.clear()
@@ -151,11 +152,11 @@ def report(results: list[dict], old_ref: str) -> str:
     for r in results:
         body += [
             "",
-            f"Phases, {r['variant']} (CPU s, wall s, peak RSS GB inside the phase; eval CPU s "
-            "spent in nested load/score/generate calls):",
+            f"Phases, {r['variant']} (CPU s, wall s, peak RSS GB inside the phase; CPU s of "
+            "the calls nested in it):",
             "",
             markdown_table(
-                ["phase", "CPU s", "wall s", "peak GB", "load at end", "inside eval"],
+                ["phase", "CPU s", "wall s", "peak GB", "load at end", "nested CPU s"],
                 breakdown(r["phases"]),
             ),
         ]
