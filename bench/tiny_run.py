@@ -101,8 +101,9 @@ def breakdown(phases: list[dict]) -> list[list[object]]:
     rows: list[list[object]] = []
     inner: dict[str, float] = defaultdict(float)
     for record in phases:  # a nested call is written before the call that contains it
-        if record["depth"] > 0:
+        if record["depth"] == 1:  # directly inside the phase (deeper calls are inside these)
             inner[record["phase"]] += record["cpu_s"]
+        if record["depth"] > 0:
             continue
         parts = ", ".join(f"{name} {seconds:.0f}" for name, seconds in sorted(inner.items()))
         rows.append(
