@@ -174,3 +174,26 @@ def test_predicted_tokens_match_what_trl_trains_on(tmp_path, tiny_llama_dir, kin
     trained = sum(len(ids) for ids in trainer.train_dataset["input_ids"])
     assert estimate.tokens == pytest.approx(trained, rel=0.005)
     assert estimate.rows == len(build_dataset(job)[0])
+
+
+def test_tiny_run_breakdown_nests_calls_under_their_phase() -> None:
+    from bench.tiny_run import breakdown, report, totals_by_phase
+
+    def record(phase: str, label: str, depth: int, cpu: float) -> dict:
+        return {"phase": phase, "label": label, "depth": depth, "cpu_s": cpu, "wall_s": cpu,
+                "peak_rss_gb": 1.0, "load": "1.00/1.00/1.00"}  # fmt: skip
+
+    trace = [
+        record("load", "", 1, 1.0),
+        record("generate", "", 2, 5.0),
+        record("transcripts", "x", 1, 6.0),
+        record("eval", "agentic_eval-baseline-s0", 0, 9.0),
+        record("train", "am_msm-s0", 0, 60.0),
+    ]
+    rows = breakdown(trace)
+    assert rows[0][0] == "eval agentic_eval-baseline-s0"
+    assert rows[0][-1] == "load 1, transcripts 6"  # generate is inside transcripts
+    assert totals_by_phase(trace) == {"eval": 0.1, "train": 1.0}
+    result = {"variant": "new", "wall_min": 2.0, "cpu_min": 1.2, "peak_rss_gb": 1.0,
+              "load_before": "1", "load_after": "1", "phases": trace}  # fmt: skip
+    assert "| new | 2.0 | 1.2 | 1.0 |" in report([result], "0" * 40)
