@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import runpy
 import sys
 import time
 from pathlib import Path
@@ -89,7 +90,7 @@ def install(trace: Path) -> None:
     that did `from x import f` hold their own reference) to its timed wrapper."""
     import importlib
 
-    modules = {module for module, _, _ in PHASES} | {"replicate", "eval.cheese"}
+    modules = {module for module, _, _ in PHASES} | {"eval.cheese"}
     for name in sorted(modules):
         try:
             importlib.import_module(name)
@@ -101,7 +102,7 @@ def install(trace: Path) -> None:
         if original is not None:
             wrapped[id(original)] = _timed(original, phase, trace)
     for name, module in list(sys.modules.items()):
-        if name.split(".")[0] not in ("stages", "eval", "experiments", "replicate"):
+        if name.split(".")[0] not in ("stages", "eval", "experiments"):
             continue
         for attribute, value in list(vars(module).items()):
             if id(value) in wrapped:
@@ -113,11 +114,9 @@ def main(argv: list[str]) -> int:
     rest = argv[2:] if len(argv) > 1 and argv[1] == "--" else argv[1:]
     sys.path.insert(0, os.getcwd())
     install(trace)
-    import replicate
-    from stages.cli import run_cli
-
+    # Run as the script a user runs (not imported: no layer imports the entry point).
     sys.argv = ["replicate.py", *rest]
-    run_cli(replicate.main)
+    runpy.run_path(os.path.join(os.getcwd(), "replicate.py"), run_name="__main__")
     return 0
 
 

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from stages import train
+from stages import manifest, train
 from stages.config import config_hash
 from stages.data import parse_hub
 from stages.train import TrainJob
@@ -120,3 +120,21 @@ def data_markdown(data: dict, eval_commits: dict[str, str]) -> list[str]:
         )
         lines += ["", f"Instruction mix `{data['instruction_mix']}`: {verdict}."]
     return lines
+
+
+def adapter_record(adapter_dir: Path | None) -> dict[str, str]:
+    """What an eval stage's hash records of the adapter it evaluates: its folder and the config
+    hash of the training stage that wrote it, so a retrained adapter is evaluated again."""
+    if adapter_dir is None:
+        return {"adapter": "", "adapter_hash": ""}
+    recorded = json.loads((adapter_dir / "manifest.json").read_text())["config_hash"]
+    return {"adapter": adapter_dir.name, "adapter_hash": recorded}
+
+
+def open_eval_stage(stage_dir: Path, stage_config: dict) -> tuple[str, dict | None]:
+    """(stage hash, saved results.json of a finished stage, or None after marking it begun)."""
+    stage_hash = config_hash(stage_config)
+    if manifest.is_done(stage_dir, stage_hash):
+        return stage_hash, json.loads((stage_dir / "results.json").read_text())
+    manifest.begin(stage_dir, stage_hash, stage_config)
+    return stage_hash, None

@@ -12,16 +12,15 @@ The arms and their training chains: experiments/agentic/arms.py.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from experiments.agentic.arms import plan_arms
 from experiments.agentic.config import AgenticConfig
-from experiments.chains import ArmPlan, train_arm
+from experiments.chains import ArmPlan, adapter_record, open_eval_stage, train_arm
 from stages import manifest
-from stages.config import config_hash, to_dict
+from stages.config import to_dict
 
 if TYPE_CHECKING:
     from stages.model import EvalModels
@@ -80,13 +79,11 @@ def probe_arm(
         "urgency": cfg.eval.urgency,
         "scratchpad": cfg.eval.scratchpad,
         "sources": sources,
-        "adapter": adapter_dir.name if adapter_dir else "",
-        "adapter_hash": _manifest_hash(adapter_dir),
+        **adapter_record(adapter_dir),
     }
-    stage_hash = config_hash(stage_config)
-    if manifest.is_done(stage_dir, stage_hash):
-        return json.loads((stage_dir / "results.json").read_text())
-    manifest.begin(stage_dir, stage_hash, stage_config)
+    stage_hash, finished = open_eval_stage(stage_dir, stage_config)
+    if finished is not None:
+        return finished
     started = time.time()
     model, tokenizer = models.model_for(adapter_dir)
     probes = load_probes(sources, cfg.eval, cfg.model.display_name)
@@ -95,12 +92,6 @@ def probe_arm(
     manifest.write_json(stage_dir / "results.json", results)
     manifest.finish(stage_dir, stage_hash, {"eval_seconds": round(time.time() - started, 1)})
     return results
-
-
-def _manifest_hash(stage_dir: Path | None) -> str:
-    if stage_dir is None:
-        return ""
-    return json.loads((stage_dir / "manifest.json").read_text())["config_hash"]
 
 
 def eval_arm(

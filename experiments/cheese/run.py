@@ -9,17 +9,16 @@ The arms and their training chains: experiments/cheese/arms.py.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from experiments.chains import ArmPlan, train_arm
+from experiments.chains import ArmPlan, adapter_record, open_eval_stage, train_arm
 from experiments.cheese.arms import HELD_OUT, SPECS, plan_arms
 from experiments.cheese.config import CheeseConfig
 from stages import manifest
-from stages.config import config_hash, to_dict
+from stages.config import to_dict
 
 if TYPE_CHECKING:
     from stages.model import EvalModels
@@ -76,8 +75,7 @@ def eval_arm(
         "model": to_dict(cfg.model),
         "eval": to_dict(cfg.eval),
         "sources": eval_sources(cfg),
-        "adapter": adapter_dir.name if adapter_dir else "",
-        "adapter_hash": _manifest_hash(adapter_dir),
+        **adapter_record(adapter_dir),
     }
     return eval_stage(
         cfg,
@@ -109,10 +107,9 @@ def eval_stage(
 
     # A new eval version scores differently: its results never reuse an older stage's.
     stage_config = stage_config | {"eval_version": EVAL_VERSION}
-    stage_hash = config_hash(stage_config)
-    if manifest.is_done(stage_dir, stage_hash):
-        return json.loads((stage_dir / "results.json").read_text())
-    manifest.begin(stage_dir, stage_hash, stage_config)
+    stage_hash, finished = open_eval_stage(stage_dir, stage_config)
+    if finished is not None:
+        return finished
     started = time.time()
     model, tokenizer, family = load()
     full = scorers_for(cfg.eval.scorer)
@@ -164,12 +161,6 @@ def eval_stage(
         ["results.json", *(f"items-{name}.jsonl" for name in stage_config["sources"])],
     )
     return results
-
-
-def _manifest_hash(stage_dir: Path | None) -> str:
-    if stage_dir is None:
-        return ""
-    return json.loads((stage_dir / "manifest.json").read_text())["config_hash"]
 
 
 def run(cfg: CheeseConfig, run_dir: Path) -> list[dict]:
