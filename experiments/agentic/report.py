@@ -79,7 +79,7 @@ def write_report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) 
         text += "\n"
         plot_sweep(sweep, run_dir / "agentic_sweep.png")
     (run_dir / "report.md").write_text(f"# {cfg.description}\n\n{text}")
-    plot(result, run_dir / "agentic.png")
+    plot(result, run_dir / "agentic.png", probes)
     return result
 
 
@@ -259,7 +259,9 @@ def deviations(cfg: AgenticConfig) -> list[str]:
     return notes
 
 
-def plot(result: dict, path: Path) -> None:
+def plot(result: dict, path: Path, probes: dict[str, dict] | None = None) -> None:
+    """Misalignment per arm (the floor shown when there is one or n cannot tell) and, with
+    `probes` (load_probes), the probes' shifts from the baseline."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -271,7 +273,6 @@ def plot(result: dict, path: Path) -> None:
     rates = [result["arms"][a]["rate"] or 0.0 for a in arms]
     lows = [r - result["arms"][a]["ci"][0] for a, r in zip(arms, rates, strict=True)]
     highs = [result["arms"][a]["ci"][1] - r for a, r in zip(arms, rates, strict=True)]
-    probes = result.get("probes") or {}
     fig, axes = plt.subplots(1, 2 if probes else 1, figsize=(13 if probes else 8, 4), squeeze=False)
     axis = axes[0][0]
     axis.bar(
@@ -306,17 +307,21 @@ def plot(result: dict, path: Path) -> None:
 
 
 def _plot_probes(axis: Any, probes: dict[str, dict]) -> None:
-    """Mean margin per arm with its 95% interval: spec beliefs and the safe scenario action."""
-    arms = [a for a in ARMS if a in probes]
+    """Per-item shift from the baseline with its paired 95% interval (what the checks test):
+    spec beliefs and the safe scenario action, for every trained arm."""
+    arms = [a for a in ARMS if a in probes and a != "baseline"]
+    if "baseline" not in probes or not arms:
+        return
     for offset, name, label in ((-0.2, "beliefs", "spec beliefs"), (0.2, "actions", "safe action")):
-        means = [probes[a][name]["margin"]["mean"] for a in arms]
-        halves = [Z95 * probes[a][name]["margin"]["sem"] for a in arms]
+        shifts = [paired_shift(probes, arm, "baseline", name) for arm in arms]
+        means = [mean for mean, _, _ in shifts]
+        errors = [[m - low for m, low, _ in shifts], [high - m for m, _, high in shifts]]
         positions = [i + offset for i in range(len(arms))]
-        axis.bar(positions, means, width=0.4, yerr=halves, capsize=3, label=label)
+        axis.bar(positions, means, width=0.4, yerr=errors, capsize=3, label=label)
     axis.axhline(0, color="black", linewidth=0.5)
     axis.set_xticks(range(len(arms)), arms, rotation=30, ha="right", fontsize=8)
-    axis.set_ylabel("margin toward the spec, nats (log-prob)")
-    axis.set_title("mechanism probes (higher = toward the spec)", fontsize=8)
+    axis.set_ylabel("margin shift from baseline, nats (log-prob)")
+    axis.set_title("mechanism probes: shift toward the spec, paired 95% CI", fontsize=8)
     axis.legend(fontsize=8)
 
 
