@@ -79,15 +79,19 @@ def run_variant(variant: str, tree: Path, extra: list[str]) -> dict:
         )
         _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
+    phases = [json.loads(line) for line in trace.read_text().splitlines()] if trace.exists() else []
     if os.waitstatus_to_exitcode(status) != 0:
         tail = "\n".join((tree / "replicate.log").read_text().splitlines()[-25:])
         raise RuntimeError(f"{variant} run failed:\n{tail}")
-    phases = [json.loads(line) for line in trace.read_text().splitlines()]
     return {
         "variant": variant,
         "wall_min": round(wall / 60, 1),
         "cpu_min": round((usage.ru_utime + usage.ru_stime) / 60, 1),
-        "peak_rss_gb": round(usage.ru_maxrss / 2**20, 2),
+        # ru_maxrss is the high-water mark since the profiler's last reset (phase_profile
+        # resets it per phase), so the run's peak is the largest of the phases' peaks.
+        "peak_rss_gb": round(
+            max([usage.ru_maxrss / 2**20] + [p["peak_rss_gb"] for p in phases]), 2
+        ),
         "load_before": load_before,
         "load_after": load_average(),
         "phases": phases,
