@@ -90,7 +90,9 @@ def probe_arm(
     scored = score_probes(model, tokenizer, cfg.model.chat_template, probes, cfg.eval.batch_size)
     results = {"arm": plan.arm, "seed": plan.seed, "version": PROBES_VERSION, "probes": scored}
     manifest.write_json(stage_dir / "results.json", results)
-    manifest.finish(stage_dir, stage_hash, {"eval_seconds": round(time.time() - started, 1)})
+    manifest.finish(
+        stage_dir, stage_hash, {"eval_seconds": round(time.time() - started, 1)}, ["results.json"]
+    )
     return results
 
 
