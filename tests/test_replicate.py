@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from stages.rundir import SEAL_NAME
+
 REPO = Path(__file__).resolve().parent.parent
 # Reduced data so the end-to-end run takes minutes: the same code path as the full preset.
 REDUCED = [
@@ -99,8 +101,10 @@ def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
     )
     first = run_dir / "msm_affordability-s0" / "manifest.json"
     second = run_dir / "msm_america-s0" / "checkpoints"
+    # A sealed checkpoint: one killed mid-save is (rightly) discarded, and nothing would resume.
+    sealed = f"checkpoint-*/{SEAL_NAME}"
     deadline = time.time() + 600
-    while time.time() < deadline and not (first.exists() and any(second.glob("checkpoint-*"))):
+    while time.time() < deadline and not (first.exists() and any(second.glob(sealed))):
         time.sleep(0.5)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
