@@ -133,10 +133,13 @@ def source_revision(source: str) -> str:
 
 
 @functools.cache
-def hub_snapshot(name: str, revision: str) -> Path:
-    """The folder of dataset `name` at `revision` in the Hugging Face cache, downloaded on first
-    use; a snapshot folder is named by its commit hash. Resolved once per process, so every
-    stage of a run reads the same commit even if the branch moves meanwhile."""
+def hub_snapshot(
+    name: str, revision: str, repo_type: str = "dataset", files: tuple[str, ...] = ()
+) -> Path:
+    """The folder of hub repo `name` (a dataset, or a model with `repo_type="model"`) at
+    `revision` in the Hugging Face cache, downloaded on first use (only `files`, when given); a
+    snapshot folder is named by its commit hash. Resolved once per process, so every stage of a
+    run reads the same commit even if the branch moves meanwhile."""
     from huggingface_hub import constants, snapshot_download
 
     try:
@@ -145,12 +148,16 @@ def hub_snapshot(name: str, revision: str) -> Path:
         # OfflineModeIsEnabled; `local_files_only` takes its cache-only branch in 1.33 and 2.x.
         offline = constants.HF_HUB_OFFLINE
         folder = snapshot_download(
-            name, repo_type="dataset", revision=revision, local_files_only=offline
+            name,
+            repo_type=repo_type,
+            revision=revision,
+            allow_patterns=list(files) or None,
+            local_files_only=offline,
         )
         return Path(folder)
     except Exception as err:
         raise DataError(
-            f"could not fetch hub dataset {name!r} at revision {revision!r} "
+            f"could not fetch hub {repo_type} {name!r} at revision {revision!r} "
             f"({type(err).__name__}: {_first_line(err)}); check the name, the revision and "
             "your network, or point the preset at a local JSONL in the same schema"
         ) from err

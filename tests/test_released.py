@@ -15,6 +15,7 @@ from experiments.cheese import released
 from experiments.cheese.arms import ARMS
 from experiments.cheese.config import CheeseConfig
 from stages.config import ConfigError, load_config
+from stages.data import DataError
 from tests.fakes.adapters import ADAPTER_REPOS, BASE_REPO, publish_released_adapters
 from tests.fakes.hub import publish_released
 
@@ -156,7 +157,5 @@ def test_a_pinned_commit_resolves_offline_and_an_unknown_one_fails(released_hub:
     commit = released_hub[repo]
     folder, resolved = released.resolve(repo, commit, released.ADAPTER_FILES)
     assert resolved == commit and (folder / "adapter_config.json").exists()
-    from huggingface_hub.errors import LocalEntryNotFoundError
-
-    with pytest.raises(LocalEntryNotFoundError):
+    with pytest.raises(DataError, match="could not fetch hub model"):
         released.resolve(repo, "0" * 40, released.ADAPTER_FILES)

@@ -26,6 +26,7 @@ from experiments.cheese.arms import ARMS, HELD_OUT
 from experiments.cheese.config import CheeseConfig
 from stages import manifest
 from stages.config import ConfigError, to_dict
+from stages.data import hub_snapshot
 
 # What the adapters' tokenizer files are called; weights and configs beside them.
 ADAPTER_FILES = [
@@ -199,16 +200,10 @@ def _revision_note(revision: str) -> str:
 
 
 def resolve(repo: str, revision: str, files: list[str]) -> tuple[Path, str]:
-    """Local snapshot folder and commit hash of `repo` at `revision`, through huggingface_hub
-    (downloads on a networked machine; offline, the cache alone answers)."""
-    from huggingface_hub import constants, snapshot_download
-
-    # Offline, cache only: as stages.data.hub_snapshot, since huggingface_hub 1.33.0 (the GPU
-    # pins) lists a commit-hash revision online even under HF_HUB_OFFLINE=1.
-    folder = snapshot_download(
-        repo, revision=revision, allow_patterns=files, local_files_only=constants.HF_HUB_OFFLINE
-    )
-    return Path(folder), Path(folder).name
+    """Local snapshot folder and commit hash of model `repo` at `revision` (the same resolution
+    as the kit's hub datasets: downloads on a networked machine, the cache alone offline)."""
+    folder = hub_snapshot(repo, revision, repo_type="model", files=tuple(files))
+    return folder, folder.name
 
 
 def run(cfg: CheeseConfig, run_dir: Path) -> tuple[list[dict], dict]:
