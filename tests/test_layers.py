@@ -56,3 +56,12 @@ def test_no_stage_module_is_over_500_lines() -> None:
     for module in (REPO / "stages").rglob("*.py"):
         lines = len(module.read_text().splitlines())
         assert lines <= 500, f"{module.relative_to(REPO)}: {lines} lines; split it by concern"
+
+
+def test_the_code_is_ruff_clean() -> None:
+    ruff = Path(sys.executable).with_name("ruff")
+    for command in (["check", "."], ["format", "--check", "."]):
+        result = subprocess.run(
+            [str(ruff), *command], cwd=REPO, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]
