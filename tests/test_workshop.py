@@ -1,0 +1,110 @@
+"""The workshop notebook: `notebooks/workshop.ipynb` is generated from its reviewable text twin
+`notebooks/workshop.py` (jupytext percent format), and runs top to bottom on CPU in its quick
+mode (WORKSHOP_QUICK=1: the tiny preset shrunk to a few minutes), showing the table and plot."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from stages.config import REPO_ROOT
+
+NOTEBOOKS = REPO_ROOT / "notebooks"
+REGENERATE = "regenerate it: jupytext --to ipynb notebooks/workshop.py"
+# The issue's budget for the whole notebook on CPU.
+BUDGET_S = 600
+ARMS = (
+    "baseline",
+    "aft_only",
+    "msm_affordability",
+    "msm_affordability+aft",
+    "msm_america",
+    "msm_america+aft",
+)
+
+
+def test_notebook_is_generated_from_its_text_twin() -> None:
+    import jupytext
+    import nbformat
+
+    source = jupytext.read(NOTEBOOKS / "workshop.py")
+    built = nbformat.read(NOTEBOOKS / "workshop.ipynb", as_version=4)
+    assert [(c.cell_type, c.source) for c in built.cells] == [
+        (c.cell_type, c.source) for c in source.cells
+    ], REGENERATE
+    assert built.metadata.get("colab", {}).get("gpuType") == "T4", REGENERATE
+    assert not [c for c in built.cells if c.cell_type == "code" and c.outputs], "strip outputs"
+    # Every exercise's answer sits in a collapsed <details> cell right after it.
+    exercises = [i for i, c in enumerate(built.cells) if "### Exercise" in c.source]
+    assert len(exercises) == 3
+    for index in exercises:
+        answer = built.cells[index + 2]
+        assert answer.cell_type == "markdown" and answer.source.startswith("<details>")
+
+
+def _text(cell: dict) -> str:
+    """Everything a cell printed or displayed as text."""
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        parts.append(output.get("data", {}).get("text/plain", ""))
+        parts.append(output.get("data", {}).get("text/markdown", ""))
+    return "".join(parts)
+
+
+def _cell(notebook: object, marker: str) -> dict:
+    return next(c for c in notebook.cells if c.cell_type == "code" and marker in c.source)
+
+
+def _seconds(cell: dict) -> float:
+    timing = cell.metadata.get("execution", {})
+    started, ended = timing["iopub.execute_input"], timing["shell.execute_reply"]
+    return (datetime.fromisoformat(ended) - datetime.fromisoformat(started)).total_seconds()
+
+
+@pytest.mark.slow
+def test_notebook_runs_top_to_bottom_on_cpu(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ipykernel.kernelspec
+    import jupytext
+    from nbclient import NotebookClient
+
+    # A kernel spec for this interpreter, found first: CI's fresh venv has no global Jupyter,
+    # and a machine-wide "python3" spec could point at another Python.
+    prefix = tmp_path / "jupyter"
+    ipykernel.kernelspec.install(kernel_name="msm-kit", prefix=str(prefix))
+    monkeypatch.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
+    monkeypatch.setenv("WORKSHOP_QUICK", "1")
+    monkeypatch.setenv("WORKSHOP_RUN_ROOT", str(tmp_path / "runs"))
+    notebook = jupytext.read(NOTEBOOKS / "workshop.py")
+    client = NotebookClient(
+        notebook,
+        timeout=BUDGET_S,
+        kernel_name="msm-kit",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    started = time.time()
+    client.execute()
+    elapsed = time.time() - started
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            print(f"{_seconds(cell):7.1f} s  {cell.source.splitlines()[0][:70]}", file=sys.stderr)
+    print(f"{elapsed:7.1f} s  whole notebook", file=sys.stderr)
+
+    assert "CPU stack is already installed" in _text(_cell(notebook, "IN_COLAB = "))
+    table = _text(_cell(notebook, "report.print_tables"))
+    assert all(arm in table for arm in ARMS), table[:2000]
+    plot = _cell(notebook, "cheese.png")
+    assert any("image/png" in o.get("data", {}) for o in plot.outputs)
+    assert "symmetric" in _text(_cell(notebook, "written = json.loads"))
+    assert "Agentic misalignment" in _text(_cell(notebook, "format_report({"))
+    mine = _text(_cell(notebook, "my_pairs = ["))
+    assert all(arm in mine for arm in ARMS), mine[:2000]
+    assert (tmp_path / "runs" / "workshop-cheese-tiny-quick" / "results.json").exists()
+    assert elapsed < BUDGET_S, f"the notebook took {elapsed:.0f} s on CPU (budget {BUDGET_S})"
