@@ -72,6 +72,7 @@ def test_notebook_runs_top_to_bottom_on_cpu(
 ) -> None:
     import ipykernel.kernelspec
     import jupytext
+    import nbformat
     from nbclient import NotebookClient
 
     # A kernel spec for this interpreter, found first: CI's fresh venv has no global Jupyter,
@@ -89,7 +90,10 @@ def test_notebook_runs_top_to_bottom_on_cpu(
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     started = time.time()
-    client.execute()
+    try:
+        client.execute()
+    finally:  # kept for reading what each cell showed
+        nbformat.write(notebook, tmp_path / "workshop-executed.ipynb")
     elapsed = time.time() - started
 
     for cell in notebook.cells:
