@@ -34,11 +34,12 @@
 #   training at the L4-class throughput it assumes, about twice that on a T4 (~1¾ h), plus
 #   evaluation. Run it ahead of the session, or across sessions: the run directory lives on
 #   your Google Drive and every finished stage is kept.
-# - **CPU (no GPU: preset `tiny`)**: the embedded SmolLM2-135M on the kit's own ~20k-token
-#   corpora. A **toy-scale mechanism check**, not a replication: it shows MSM writing each
-#   spec's reasons into the model and AFT installing the preferences; the held-out effect is not
-#   expected at this scale. With `WORKSHOP_QUICK=1` the tiny preset is shrunk further to a few
-#   minutes (what CI runs): the plumbing only, every number is noise.
+# - **CPU (no GPU: preset `tiny`)**: the embedded SmolLM2-135M on a few tens of thousands of
+#   MSM tokens per spec from the kit's own corpora. A **toy-scale mechanism check**, not a
+#   replication: it shows MSM writing each spec's reasons into the model and AFT installing the
+#   preferences; the held-out effect is not expected at this scale. With `WORKSHOP_QUICK=1`
+#   the tiny preset is shrunk further to a few minutes (what CI runs): the plumbing only,
+#   every number is noise.
 #
 # Facilitator guide, timings and common failures: `docs/workshop.md`.
 
@@ -254,7 +255,8 @@ for plan in msm_arms:
 axis.set_xlabel("logging step")
 axis.set_ylabel("training loss")
 axis.legend(fontsize=8)
-plt.show()
+display(fig)
+plt.close(fig)
 
 # %% [markdown]
 # ## 5. AFT, continuing the MSM adapter
