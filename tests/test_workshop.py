@@ -11,20 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from experiments.cheese.arms import ARMS
 from stages.config import REPO_ROOT
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
 REGENERATE = "regenerate it: jupytext --to ipynb notebooks/workshop.py"
 # The budget for the whole notebook on CPU.
 BUDGET_S = 600
-ARMS = (
-    "baseline",
-    "aft_only",
-    "msm_affordability",
-    "msm_affordability+aft",
-    "msm_america",
-    "msm_america+aft",
-)
 
 
 def test_notebook_is_generated_from_its_text_twin() -> None:
