@@ -403,7 +403,7 @@ pairs_file.write_text(
     )
 )
 scorer = "hybrid" if cfg.eval.scorer == "hybrid" else "logprob"
-score_my_items(
+exit_code = score_my_items(
     [
         "--run-dir",
         str(RUN_DIR),
