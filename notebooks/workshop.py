@@ -30,8 +30,8 @@
 #   replication measured the *symmetric diagonal gap* (step 8) at **+2.9 / +7.8 / +11.8 /
 #   +14.2 points** for 0.25M / 1M / 2M / full MSM tokens per spec: `t4` sits between the first
 #   two, so expect a gap of roughly +7 points, whose confidence interval may still touch zero.
-#   Time, **predicted** by the kit's dry run (step 3; not yet measured on a T4): 53 min of
-#   training at the L4-class throughput it assumes, about twice that on a T4 (~1¾ h), plus
+#   Time, **predicted** by the kit's dry run (step 3; not yet measured on a T4): 59 min of
+#   training at the L4-class throughput it assumes, about twice that on a T4 (~2 h), plus
 #   evaluation. Run it ahead of the session, or across sessions: the run directory lives on
 #   your Google Drive and every finished stage is kept.
 # - **CPU (no GPU: preset `tiny`)**: the embedded SmolLM2-135M on a few tens of thousands of
