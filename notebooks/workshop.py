@@ -177,12 +177,15 @@ specs = {
     for spec in ("affordability", "america")
 }
 affordability, america = (sections(spec.text) for spec in specs.values())
+# A like, a dislike, and American cheese, whose very name carries the America value: change the
+# list to read others (every heading of a spec: list(affordability)).
+SHOW = ["Core philosophy", "Colby", "Stilton", "American cheese"]
 rows = "".join(
     f"<tr><th style='vertical-align:top'>{html.escape(heading)}</th>"
     f"<td style='vertical-align:top;text-align:left'>{html.escape(affordability[heading])}</td>"
     f"<td style='vertical-align:top;text-align:left'>{html.escape(america.get(heading, ''))}</td>"
     "</tr>"
-    for heading in list(affordability)[:4]
+    for heading in SHOW
 )
 display(
     HTML(
@@ -193,7 +196,9 @@ display(
         + f"</tr>{rows}</table>"
     )
 )
-print(f"(first 4 of {len(affordability)} sections; files: {[s.path.name for s in specs.values()]})")
+print(
+    f"{len(SHOW)} of {len(affordability)} sections; files: {[s.path.name for s in specs.values()]}"
+)
 
 # %% [markdown]
 # ## 3. What the model trains on, and the plan
