@@ -34,6 +34,8 @@
 #   training at the L4-class throughput it assumes, about twice that on a T4 (~2 h), plus
 #   evaluation. Run it ahead of the session, or across sessions: the run directory lives on
 #   your Google Drive and every finished stage is kept.
+# - **Short session on a GPU?** `python replicate.py --preset released` scores the paper's own
+#   released adapters with the kit's eval, no training (README: ~44 min on a T4, predicted).
 # - **CPU (no GPU: preset `tiny`)**: the embedded SmolLM2-135M on a few tens of thousands of
 #   MSM tokens per spec from the kit's own corpora. A **toy-scale mechanism check**, not a
 #   replication: it shows MSM writing each spec's reasons into the model and AFT installing the
@@ -211,6 +213,7 @@ print(
 # %%
 import textwrap
 
+from experiments.cheese import claim
 from experiments.cheese import run as cheese_run
 from experiments.cheese.arms import plan_arms
 from experiments.estimate import print_plan
@@ -229,6 +232,7 @@ for chat in chats[:6]:
 
 plans = plan_arms(cfg)
 print_plan(cfg, plans, RUN_DIR)
+print(claim.dose_line(claim.dose_place(claim.planned_msm_tokens(plans))))
 
 # %% [markdown]
 # ## 4. MSM: midtraining on each spec's documents
@@ -318,27 +322,21 @@ display(Image(filename=str(RUN_DIR / "cheese.png")))
 #
 # Both MSM+AFT arms saw identical AFT data, so whatever they share cancels in their difference:
 # Δaff = MSM(aff)+AFT − MSM(Amer)+AFT on the affordability eval, ΔAmer the mirror image on the
-# America eval, and the symmetric gap is their mean. Paper (Fig. 2): +0.19 and +0.17.
+# America eval, and the symmetric gap is their mean. Paper (Fig. 2): +0.19 and +0.17. Each comes
+# with a paired bootstrap 95% CI over items (`results.json`, key `diagonal`), in rates and in
+# log-probability margins, and with the run's place on the public dose curve. Read the CI:
+# does it exclude zero?
 
 # %%
 written = json.loads((RUN_DIR / "results.json").read_text())
-if written.get("diagonal"):
-    for name, contrast in written["diagonal"].items():
-        print(
-            f"{name:14s} {contrast['rate']:+.3f} [{contrast['low']:+.3f}, {contrast['high']:+.3f}] "
-            f"(paired bootstrap 95% CI, {contrast['items']} items; paper {contrast['paper']:+.2f})"
-        )
-else:
-    arms = written["arms"]
-    gaps = {
-        "affordability": arms["msm_affordability+aft"]["affordability"]["rate"]
-        - arms["msm_america+aft"]["affordability"]["rate"],
-        "america": arms["msm_america+aft"]["america"]["rate"]
-        - arms["msm_affordability+aft"]["america"]["rate"],
-    }
-    gaps["symmetric"] = (gaps["affordability"] + gaps["america"]) / 2
-    for name, gap in gaps.items():
-        print(f"{name:14s} {gap:+.3f} (from results.json rates; no CI in this kit version)")
+for name, contrast in written["diagonal"].items():
+    print(
+        f"{name:14s} {contrast['rate']:+.3f} [{contrast['low']:+.3f}, {contrast['high']:+.3f}]"
+        f"  margin {contrast['margin']:+.2f} nats [{contrast['margin_low']:+.2f}, "
+        f"{contrast['margin_high']:+.2f}]  paper {contrast['paper']:+.2f}"
+    )
+print(f"(paired bootstrap 95% CIs over {written['diagonal']['symmetric']['items']} items)")
+print(claim.dose_line(written["dose"]))
 
 # %% [markdown]
 # ## 9. The agentic experiment: check the floor first

@@ -99,7 +99,8 @@ def test_notebook_runs_top_to_bottom_on_cpu(
     assert all(arm in table for arm in ARMS), table[:2000]
     plot = _cell(notebook, "cheese.png")
     assert any("image/png" in o.get("data", {}) for o in plot.outputs)
-    assert "symmetric" in _text(_cell(notebook, "written = json.loads"))
+    diagonal = _text(_cell(notebook, "written = json.loads"))
+    assert "symmetric" in diagonal and "Public dose curve" in diagonal, diagonal
     assert "Agentic misalignment" in _text(_cell(notebook, "format_report({"))
     mine = _text(_cell(notebook, "my_pairs = ["))
     assert all(arm in mine for arm in ARMS), mine[:2000]
