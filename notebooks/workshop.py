@@ -36,8 +36,8 @@
 #   your Google Drive and every finished stage is kept.
 # - **Short session on a GPU?** `python replicate.py --preset released` scores the paper's own
 #   released adapters with the kit's eval, no training (README: ~44 min on a T4, predicted).
-# - **CPU (no GPU: preset `tiny`)**: the embedded SmolLM2-135M on a few tens of thousands of
-#   MSM tokens per spec from the kit's own corpora. A **toy-scale mechanism check**, not a
+# - **CPU (no GPU: preset `tiny`)**: the embedded SmolLM2-135M on ~19k MSM tokens per spec
+#   from the kit's own corpora. A **toy-scale mechanism check**, not a
 #   replication: it shows MSM writing each spec's reasons into the model and AFT installing the
 #   preferences; the held-out effect is not expected at this scale. With `WORKSHOP_QUICK=1`
 #   the tiny preset is shrunk further to a few minutes (what CI runs): the plumbing only,

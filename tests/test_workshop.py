@@ -15,7 +15,7 @@ from experiments.cheese.arms import ARMS
 from stages.config import REPO_ROOT
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
-REGENERATE = "regenerate it: jupytext --to ipynb notebooks/workshop.py"
+REGENERATE = "regenerate it: jupytext --update --to ipynb notebooks/workshop.py"
 # The budget for the whole notebook on CPU.
 BUDGET_S = 600
 
