@@ -136,10 +136,18 @@ def hold_lock(run_dir: Path) -> Iterator[None]:
         except FileExistsError:
             holder = _read_lock(path)
             if _is_running(holder):
+                host = holder.get("host")
+                # Another machine's process cannot be checked from here; after a disconnected
+                # Colab runtime (a new host on the same Drive folder) only the user knows it.
+                gone = (
+                    f"; if {host} is gone (e.g. a disconnected Colab runtime), delete {path}"
+                    if host != socket.gethostname()
+                    else ""
+                )
                 raise ConfigError(
-                    f"{run_dir} is in use by process {holder.get('pid')} since "
+                    f"{run_dir} is in use by process {holder.get('pid')} on {host} since "
                     f"{holder.get('since')} ({holder.get('command')}); wait for it to end, or "
-                    "stop it and rerun"
+                    f"stop it and rerun{gone}"
                 ) from None
             print(
                 f"[lock] {run_dir}: taking over the lock of process {holder.get('pid')}, "

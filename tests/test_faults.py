@@ -347,6 +347,19 @@ def test_second_process_is_refused_and_a_stale_lock_taken_over(tmp_path, capsys)
     assert not (run_dir / ".lock").exists(), "released on exit"
 
 
+def test_another_hosts_lock_names_the_host_and_the_way_out(tmp_path) -> None:
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    lock = run_dir / ".lock"
+    lock.write_text(json.dumps({"pid": 4242, "host": "colab-vm-gone", "since": "earlier"}))
+    with pytest.raises(ConfigError) as refused, hold_lock(run_dir):
+        pass
+    message = str(refused.value)
+    assert "process 4242 on colab-vm-gone" in message
+    assert f"if colab-vm-gone is gone (e.g. a disconnected Colab runtime), delete {lock}" in message
+    assert lock.exists(), "another machine's lock is never removed by us"
+
+
 # ---- 10: judge failures -----------------------------------------------------------------------
 
 
