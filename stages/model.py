@@ -253,14 +253,18 @@ def load_for_eval(cfg: ModelConfig, stage_dir: Path | None, max_seq_len: int = 4
     model, tokenizer = load_model(cfg, max_seq_len)
     if stage_dir is not None:
         model = load_adapter(model, stage_dir / "adapter", trainable=False)
+    return _ready_for_eval(model), tokenizer
+
+
+def _ready_for_eval(model: Any) -> Any:
+    """Scoring reads logits: unsloth withholds them under labels unless told
+    (unsloth/models/llama.py, `UNSLOTH_RETURN_LOGITS`); inference mode for generation."""
     if _is_unsloth_model(model):
-        # Scoring reads logits: unsloth withholds them under labels unless told
-        # (unsloth/models/llama.py, `UNSLOTH_RETURN_LOGITS`); inference mode for generation.
         from unsloth import FastLanguageModel
 
         os.environ["UNSLOTH_RETURN_LOGITS"] = "1"
         FastLanguageModel.for_inference(model)
-    return model, tokenizer
+    return model
 
 
 def swap_adapter(model: Any, adapter_dir: Path, name: str) -> Any:
@@ -305,11 +309,11 @@ class EvalModels:
         if stage_dir is None:
             if self._attached is not None:
                 self._base, self._attached = self._attached.unload(), None
-            return self._base, self._tokenizer
+            return _ready_for_eval(self._base), self._tokenizer
         self._swaps += 1  # a fresh adapter name each time: swap_adapter deletes the old one
         name = f"eval{self._swaps}"
         self._attached = swap_adapter(self._attached or self._base, stage_dir / "adapter", name)
-        return self._attached, self._tokenizer
+        return _ready_for_eval(self._attached), self._tokenizer
 
 
 def _is_unsloth_model(model: Any) -> bool:

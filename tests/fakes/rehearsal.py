@@ -47,14 +47,14 @@ def main(tiny: str, out: Path) -> None:
     import torch
 
     from eval.scoring import answer_logprobs
-    from stages.model import load_for_eval, load_model
+    from stages.model import EvalModels, load_model
 
     base, tokenizer = load_model(model_cfg, 64)
     ids = tokenizer("Colby is a cheese.", return_tensors="pt")["input_ids"]
     with torch.no_grad():
         withheld = type(base(input_ids=ids, labels=ids).logits).__name__
     del base
-    model, tokenizer = load_for_eval(model_cfg, run_dir / "aft")
+    model, tokenizer = EvalModels(model_cfg).model_for(run_dir / "aft")  # as the experiments do
     chats = [[{"role": "user", "content": "Do you like Colby?"}]] * 2
     scores = answer_logprobs(model, tokenizer, "chatml", chats, ["Yes.", "No."])
     manifests = {
