@@ -57,12 +57,13 @@ def main(argv: list[str]) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from stages.model import load_for_eval
+    from stages.model import EvalModels
 
     scorers = scorers_for(args.scorer)
     results = {"items": args.items, "kind": args.kind, "eval_version": VERSION, "arms": {}}
+    models = EvalModels(model_cfg)  # one base model, each arm's adapter swapped in
     for arm, adapter in arms:
-        model, tokenizer = load_for_eval(model_cfg, adapter)
+        model, tokenizer = models.model_for(adapter)
         records = score_items(
             model,
             tokenizer,
