@@ -14,18 +14,21 @@ Why it is fast (bench/eval_speed.py measures it against the naive reference):
   positions only.
 - Batching by length: prompts are sorted by length and left-padded, answers right-padded;
   explicit `position_ids` keep padded rows numerically equal to unpadded ones.
+- Long prompts (a ~3k-token agentic scenario) come from a `stages.model.PromptCache` when one is
+  given, so a prompt the transcripts already encoded is not encoded again for the probes.
 `naive_answer_logprobs` is the plain one-sequence-at-a-time reference, kept for the equality test
 and the benchmark.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from stages.model import END_OF_TURN
+from stages.model import END_OF_TURN, PromptCache
 
 
 def encode_pairs(
@@ -52,20 +55,33 @@ def answer_logprobs(
     answers: list[str],
     batch_size: int = 16,
     progress: Callable[[int], None] | None = None,
+    prompt_cache: PromptCache | None = None,
 ) -> list[float]:
     """Summed answer log-probs, in input order; `batch_size` caps the pairs per forward pass and
-    `progress(n)` is called with the number of pairs scored after each batch."""
+    `progress(n)` is called with the number of pairs scored after each batch. Prompts that
+    `prompt_cache` holds (or encodes: the long ones) are scored from their cached encoding."""
     pairs = encode_pairs(tokenizer, family, conversations, answers)
     by_prompt: dict[tuple[int, ...], list[int]] = {}
     for index, (prompt_ids, _) in enumerate(pairs):
         by_prompt.setdefault(tuple(prompt_ids), []).append(index)
-    prompts = sorted(by_prompt, key=len)
     scores = [0.0] * len(pairs)
+    model.eval()
+    for prompt in list(by_prompt):
+        cached = prompt_cache.prefix(prompt) if prompt_cache is not None else None
+        if cached is None:
+            continue
+        members = by_prompt.pop(prompt)
+        for start in range(0, len(members), batch_size):
+            chunk = members[start : start + batch_size]
+            past = cached if start + batch_size >= len(members) else copy.deepcopy(cached)
+            _score_after_prefix(model, tokenizer.pad_token_id, past, prompt, chunk, pairs, scores)
+            if progress is not None:
+                progress(len(chunk))
+    prompts = sorted(by_prompt, key=len)
     # Unsloth replaces the attention forward with its own KV-cache handling; until a GPU run
     # shows prefix reuse exact there (bench/random_8b.py), its models take the cache-free path.
     reuse = getattr(model, "msm_kit_loader", "") != "unsloth"
     score_batch = _score_prompt_batch if reuse else _score_full_batch
-    model.eval()
     batch: list[tuple[int, ...]] = []
     for position, prompt in enumerate(prompts):
         batch.append(prompt)
@@ -164,6 +180,45 @@ def _score_prompt_batch(
         token_scores = picked * tail_mask.to(device)
         totals += token_scores.sum(-1).double().cpu()
     for index, total in zip(pair_indices, totals.tolist(), strict=True):
+        scores[index] = total
+
+
+def _score_after_prefix(
+    model: Any,
+    pad_id: int,
+    past: Any,
+    prompt: tuple[int, ...],
+    indices: list[int],
+    pairs: list[tuple[list[int], list[int]]],
+    scores: list[float],
+) -> None:
+    """Score the pairs `indices` of one prompt from `past`, the KV cache of all its tokens but
+    the last (PromptCache.prefix; consumed). One pass per batch: each row feeds the prompt's last
+    token then its answer minus the answer's last token, and scores every answer token."""
+    device = model.device
+    answers = [pairs[index][1] for index in indices]
+    width = max(len(a) for a in answers)
+    input_ids = torch.full((len(answers), width), pad_id, dtype=torch.long)
+    targets = torch.full((len(answers), width), pad_id, dtype=torch.long)
+    tail_mask = torch.zeros((len(answers), width), dtype=torch.long)
+    for row, answer in enumerate(answers):
+        input_ids[row, : len(answer)] = torch.tensor([prompt[-1], *answer[:-1]])
+        targets[row, : len(answer)] = torch.tensor(answer)
+        tail_mask[row, : len(answer)] = 1
+    past.batch_repeat_interleave(len(answers))
+    cached = len(prompt) - 1
+    attention = torch.cat([torch.ones((len(answers), cached), dtype=torch.long), tail_mask], -1)
+    logits = model(
+        input_ids=input_ids.to(device),
+        attention_mask=attention.to(device),
+        position_ids=(cached + torch.arange(width)).expand(len(answers), -1).to(device),
+        past_key_values=past,
+        use_cache=False,
+    ).logits
+    log_probs = torch.log_softmax(logits.float(), dim=-1)
+    picked = log_probs.gather(-1, targets.to(device).unsqueeze(-1)).squeeze(-1)
+    totals = (picked * tail_mask.to(device)).sum(-1).double().cpu()
+    for index, total in zip(indices, totals.tolist(), strict=True):
         scores[index] = total
 
 

@@ -11,9 +11,12 @@ tokenizer, so training and eval render conversations identically.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import shutil
+from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -288,8 +291,9 @@ class EvalModels:
     stage's adapter with `swap_adapter` (None: the base as it is, after peft's `unload()`, which
     puts the original layers back unchanged). Loaded lazily, on the first arm
     that needs a model, so a resumed run whose evals are finished loads nothing. Saves a full
-    reload per arm (minutes for an 8B model). Unsloth models are reloaded per stage instead:
-    their patched layers are not checked to survive an unload."""
+    reload per arm (minutes for an 8B model). Full-precision weights get the adapter merged in
+    (peft `merge_adapter`, undone before the next swap). Unsloth models are reloaded per stage
+    instead: their patched layers are not checked to survive an unload."""
 
     def __init__(self, cfg: ModelConfig, max_seq_len: int = 4096) -> None:
         self.cfg, self.max_seq_len = cfg, max_seq_len
@@ -298,14 +302,26 @@ class EvalModels:
         self._attached: Any = None
         self._stage: Path | None = None
         self._swaps = 0
+        self._merged = False
+        # Long prompts encoded under the model state now loaded; replaced on every swap.
+        self.prompt_cache: PromptCache | None = None
 
     def model_for(self, stage_dir: Path | None) -> tuple[Any, Any]:
         if self._base is not None and stage_dir == self._stage:
             return (self._attached or self._base), self._tokenizer
         self._stage = stage_dir
+        self.prompt_cache = None  # it holds the old model: released before a reload
+        model, tokenizer = self._attach(stage_dir)
+        self.prompt_cache = PromptCache(model)
+        return model, tokenizer
+
+    def _attach(self, stage_dir: Path | None) -> tuple[Any, Any]:
         if self._base is None or _is_unsloth_model(self._base):
             self._base = self._attached = None  # drop the old one before loading its replacement
             self._base, self._tokenizer = load_model(self.cfg, self.max_seq_len)
+        if self._merged:
+            self._attached.unmerge_adapter()  # the base weights back before any swap or unload
+            self._merged = False
         if stage_dir is None:
             if self._attached is not None:
                 self._base, self._attached = self._attached.unload(), None
@@ -313,11 +329,56 @@ class EvalModels:
         self._swaps += 1  # a fresh adapter name each time: swap_adapter deletes the old one
         name = f"eval{self._swaps}"
         self._attached = swap_adapter(self._attached or self._base, stage_dir / "adapter", name)
+        if not self.cfg.load_in_4bit and not _is_unsloth_model(self._attached):
+            # Scoring short prompts runs ~20% faster with the LoRA product folded into the
+            # weights (no extra modules per layer); 4-bit weights would be requantized, lossily.
+            self._attached.merge_adapter()
+            self._merged = True
         return _ready_for_eval(self._attached), self._tokenizer
 
 
 def _is_unsloth_model(model: Any) -> bool:
     return getattr(model, "msm_kit_loader", "") == "unsloth"
+
+
+class PromptCache:
+    """Each long prompt encoded once per model state, for generation and scoring alike.
+
+    The agentic eval sends the same ~3k-token scenario prompt to the transcripts and to the
+    action probes; on a CPU encoding it is most of an arm's eval. `prefix(ids)` returns a fresh
+    copy of the KV cache of `ids[:-1]` (the caller feeds the last token: its logits start the
+    answer), computed on first use. Bound to one model state: EvalModels makes a new one per
+    adapter. Prompts under `min_tokens` get None (batching them beats caching them), as do
+    unsloth models (their attention's cache handling is not checked here). At most
+    `max_prompts` caches are held (~140 MB each for the tiny model, ~400 MB at 8B).
+    """
+
+    def __init__(self, model: Any, min_tokens: int = 1024, max_prompts: int = 4) -> None:
+        self.model, self.min_tokens, self.max_prompts = model, min_tokens, max_prompts
+        self._caches: OrderedDict[tuple[int, ...], Any] = OrderedDict()
+        self.encoded = 0  # prompts encoded so far (each reuse saves one)
+
+    def prefix(self, ids: Sequence[int]) -> Any:
+        key = tuple(ids)
+        if len(key) < self.min_tokens or _is_unsloth_model(self.model):
+            return None
+        if key not in self._caches:
+            from transformers import DynamicCache
+
+            cache = DynamicCache()
+            with torch.no_grad():
+                self.model(
+                    input_ids=torch.tensor([key[:-1]], device=self.model.device),
+                    past_key_values=cache,
+                    use_cache=True,
+                    logits_to_keep=1,
+                )
+            self._caches[key] = cache
+            self.encoded += 1
+            if len(self._caches) > self.max_prompts:
+                self._caches.popitem(last=False)
+        self._caches.move_to_end(key)
+        return copy.deepcopy(self._caches[key])
 
 
 def generate(
@@ -330,11 +391,13 @@ def generate(
     batch_size: int = 8,
     seed: int = 0,
     progress: Any = None,
+    prompt_cache: PromptCache | None = None,
 ) -> list[str]:
     """Complete each conversation with one assistant turn; greedy when temperature is 0.
 
     Batches are formed from length-sorted prompts (less padding) with left padding, and the
-    answers are returned in input order. `progress(n)` is called after each batch.
+    answers are returned in input order. `progress(n)` is called after each batch. A batch of
+    one repeated prompt starts from `prompt_cache`'s encoding of it, when it holds one.
     """
     tokenizer.padding_side = "left"
     prompts = [
@@ -357,9 +420,15 @@ def generate(
             if temperature > 0
             else {"do_sample": False}
         )
+        past = None
+        if prompt_cache is not None and len({prompts[i] for i in batch}) == 1:
+            past = prompt_cache.prefix(encoded["input_ids"][0].tolist())
+            if past is not None:
+                past.batch_repeat_interleave(len(batch))
         with torch.no_grad():
             output = model.generate(
                 **encoded,
+                past_key_values=past,
                 max_new_tokens=max_new_tokens,
                 eos_token_id=stop_ids,
                 pad_token_id=tokenizer.pad_token_id,

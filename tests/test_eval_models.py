@@ -35,3 +35,14 @@ def test_swapped_adapters_equal_fresh_loads(tiny_model_config, tmp_path):
     for stage in [stages[0], None, stages[1], stages[0], None]:
         swapped = _logits(*models.model_for(stage))
         torch.testing.assert_close(swapped, fresh[str(stage)], rtol=0, atol=1e-5)
+
+
+def test_each_model_state_gets_its_own_prompt_cache(tiny_model_config, tmp_path):
+    _save_adapter(tiny_model_config, tmp_path / "a", 0)
+    models = EvalModels(tiny_model_config)
+    models.model_for(None)
+    base_cache = models.prompt_cache
+    models.model_for(None)
+    assert models.prompt_cache is base_cache  # same state: the transcripts' encodings kept
+    models.model_for(tmp_path / "a")
+    assert models.prompt_cache is not base_cache and models.prompt_cache.encoded == 0

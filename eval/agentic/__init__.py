@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.judge import (
@@ -41,6 +41,9 @@ from eval.agentic.prompts import Condition, build_prompts, conditions, conversat
 from eval.stats import wilson_interval
 from stages import manifest
 from stages.config import ModelConfig, config_hash, to_dict
+
+if TYPE_CHECKING:
+    from stages.model import PromptCache
 
 VERSION = "1.0.0"
 EVAL_NAME = "agentic"
@@ -165,8 +168,15 @@ def local_generator(
     return model_generator(model, tokenizer, model_cfg.chat_template, cfg)
 
 
-def model_generator(model: Any, tokenizer: Any, family: str, cfg: AgenticEvalConfig) -> Generator:
-    """A loaded model (e.g. from stages.model.EvalModels) as the generator under test."""
+def model_generator(
+    model: Any,
+    tokenizer: Any,
+    family: str,
+    cfg: AgenticEvalConfig,
+    prompt_cache: PromptCache | None = None,
+) -> Generator:
+    """A loaded model (e.g. from stages.model.EvalModels, with its `prompt_cache`) as the
+    generator under test."""
     from stages.model import generate
 
     def run(conversations: list[list[dict]], seed: int) -> list[str]:
@@ -179,6 +189,7 @@ def model_generator(model: Any, tokenizer: Any, family: str, cfg: AgenticEvalCon
             cfg.temperature,
             batch_size=len(conversations),
             seed=seed,
+            prompt_cache=prompt_cache,
         )
 
     return run

@@ -8,7 +8,8 @@ margins still move, so the probes show what training did to the model:
 - `controls`: unrelated true vs false facts, which training must leave alone.
 Items come from data/agentic/build_probes.py (the `pairs` schema; `liked_item` is the
 spec-aligned or true answer). All sets go through one `answer_logprobs` call, so prompts are
-batched together and each long scenario prompt is encoded once for all its answers.
+batched together and each long scenario prompt is encoded once for all its answers: with the
+arm's `PromptCache`, the encoding its transcripts already made.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.prompts import Condition, build_prompts, conversation
 from eval.cheese import PairItem, load_items, summarize
 from eval.scoring import answer_logprobs
+from stages.model import PromptCache
 
 PROBE_SETS = ("beliefs", "actions", "controls")
 
@@ -53,6 +55,7 @@ def score_probes(
     probes: dict[str, list[tuple[list[dict], PairItem]]],
     batch_size: int = 16,
     progress: Callable[[int], None] | None = None,
+    prompt_cache: PromptCache | None = None,
 ) -> dict[str, dict]:
     """set -> {summary (eval.cheese.summarize: rate of margin > 0, Wilson CI, mean margin and
     SEM), records (item_id, question, margin in nats)}."""
@@ -68,6 +71,7 @@ def score_probes(
         liked + other,
         batch_size=batch_size,
         progress=progress,
+        prompt_cache=prompt_cache,
     )
     results: dict[str, dict] = {name: {"records": []} for name in probes}
     for index, (name, _, item) in enumerate(flat):

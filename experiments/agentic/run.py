@@ -5,7 +5,8 @@ the floor (eval.agentic.FLOOR_THRESHOLD), no arm can be shown to reduce it, and 
 so. Then, per seed: MSM on the equanimity spec, AFT with and without chain-of-thought on a fresh
 adapter and on the MSM adapter; then every trained arm is evaluated on one loaded base model
 with its adapter swapped in: transcripts judged one by one, and the mechanism probes
-(eval/agentic/probes.py) scored by log-prob in a stage of their own.
+(eval/agentic/probes.py) scored by log-prob in a stage of their own, from the scenario prompts'
+encodings the transcripts made (EvalModels.prompt_cache).
 
 The arms and their training chains: experiments/agentic/arms.py.
 """
@@ -87,7 +88,14 @@ def probe_arm(
     started = time.time()
     model, tokenizer = models.model_for(adapter_dir)
     probes = load_probes(sources, cfg.eval, cfg.model.display_name)
-    scored = score_probes(model, tokenizer, cfg.model.chat_template, probes, cfg.eval.batch_size)
+    scored = score_probes(
+        model,
+        tokenizer,
+        cfg.model.chat_template,
+        probes,
+        cfg.eval.batch_size,
+        prompt_cache=models.prompt_cache,
+    )
     results = {"arm": plan.arm, "seed": plan.seed, "version": PROBES_VERSION, "probes": scored}
     manifest.write_json(stage_dir / "results.json", results)
     manifest.finish(
@@ -104,7 +112,9 @@ def eval_arm(
 
     def generator() -> Generator:
         model, tokenizer = models.model_for(adapter_dir)
-        return model_generator(model, tokenizer, cfg.model.chat_template, cfg.eval)
+        return model_generator(
+            model, tokenizer, cfg.model.chat_template, cfg.eval, models.prompt_cache
+        )
 
     stage_dir = run_dir / plan.eval_stage
     summary = run_eval(
