@@ -291,8 +291,8 @@ class EvalModels:
     stage's adapter with `swap_adapter` (None: the base as it is, after peft's `unload()`, which
     puts the original layers back unchanged). Loaded lazily, on the first arm
     that needs a model, so a resumed run whose evals are finished loads nothing. Saves a full
-    reload per arm (minutes for an 8B model). Full-precision weights get the adapter merged in
-    (peft `merge_adapter`, undone before the next swap). Unsloth models are reloaded per stage
+    reload per arm (minutes for an 8B model). fp32 weights get the adapter merged in (peft
+    `merge_adapter`, undone before the next swap). Unsloth models are reloaded per stage
     instead: their patched layers are not checked to survive an unload."""
 
     def __init__(self, cfg: ModelConfig, max_seq_len: int = 4096) -> None:
@@ -329,9 +329,9 @@ class EvalModels:
         self._swaps += 1  # a fresh adapter name each time: swap_adapter deletes the old one
         name = f"eval{self._swaps}"
         self._attached = swap_adapter(self._attached or self._base, stage_dir / "adapter", name)
-        if not self.cfg.load_in_4bit and not _is_unsloth_model(self._attached):
+        if _merges_exactly(self._attached):
             # Scoring short prompts runs ~20% faster with the LoRA product folded into the
-            # weights (no extra modules per layer); 4-bit weights would be requantized, lossily.
+            # weights (no extra modules per layer to dispatch).
             self._attached.merge_adapter()
             self._merged = True
         return _ready_for_eval(self._attached), self._tokenizer
@@ -339,6 +339,15 @@ class EvalModels:
 
 def _is_unsloth_model(model: Any) -> bool:
     return getattr(model, "msm_kit_loader", "") == "unsloth"
+
+
+def _merges_exactly(model: Any) -> bool:
+    """Whether merging an adapter into `model` and unmerging it gives the base weights back
+    (to ~1e-7): fp32 weights only. bf16 rounds each merge and unmerge (~0.4% of a weight), so
+    later arms would be scored on a drifted base; 4-bit weights would be requantized."""
+    if _is_unsloth_model(model):
+        return False
+    return all(parameter.dtype == torch.float32 for parameter in model.parameters())
 
 
 class PromptCache:
@@ -350,7 +359,8 @@ class PromptCache:
     answer), computed on first use. Bound to one model state: EvalModels makes a new one per
     adapter. Prompts under `min_tokens` get None (batching them beats caching them), as do
     unsloth models (their attention's cache handling is not checked here). At most
-    `max_prompts` caches are held (~140 MB each for the tiny model, ~400 MB at 8B).
+    `max_prompts` caches are held (a 3k-token prompt's cache is ~140 MB for the tiny model in
+    fp32 and ~400 MB for an 8B model in bf16, by arithmetic).
     """
 
     def __init__(self, model: Any, min_tokens: int = 1024, max_prompts: int = 4) -> None:

@@ -46,3 +46,18 @@ def test_each_model_state_gets_its_own_prompt_cache(tiny_model_config, tmp_path)
     assert models.prompt_cache is base_cache  # same state: the transcripts' encodings kept
     models.model_for(tmp_path / "a")
     assert models.prompt_cache is not base_cache and models.prompt_cache.encoded == 0
+
+
+def test_adapters_are_merged_only_where_unmerging_is_exact(tiny_model_config, tmp_path):
+    from stages.model import _merges_exactly
+
+    _save_adapter(tiny_model_config, tmp_path / "a", 0)
+    models = EvalModels(tiny_model_config)
+    model, _ = models.model_for(tmp_path / "a")
+    lora_layers = [m for m in model.modules() if hasattr(m, "merged_adapters")]
+    assert lora_layers and all(layer.merged for layer in lora_layers)  # fp32: merged
+    base, _ = load_model(tiny_model_config)
+    assert _merges_exactly(base)
+    assert not _merges_exactly(base.to(torch.bfloat16))  # bf16 would drift with each swap
+    base.msm_kit_loader = "unsloth"
+    assert not _merges_exactly(base)
