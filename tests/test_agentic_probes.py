@@ -156,3 +156,13 @@ def test_report_carries_checks_probes_and_the_small_n_floor(tmp_path) -> None:
     text = (tmp_path / "report.md").read_text()
     assert FLOOR_UNKNOWN in text and "## Mechanism checks" in text
     assert (tmp_path / "agentic.png").stat().st_size > 0
+
+
+def test_toy_scale_reports_say_what_a_belief_pass_means() -> None:
+    from experiments.agentic.config import AgenticConfig
+    from experiments.agentic.report import deviations
+    from stages.config import load_config
+
+    tiny = deviations(load_config(AgenticConfig, "agentic", "tiny"))
+    assert any("wording more than its stance" in note for note in tiny)
+    assert not any("wording" in note for note in deviations(AgenticConfig()))

@@ -13,6 +13,7 @@ from experiments.agentic.arms import ARMS, plan_arms
 from experiments.agentic.config import AgenticConfig
 from experiments.chains import data_markdown, training_data
 from stages import manifest
+from stages.config import EMBEDDED_MODEL
 
 # MSM paper Fig. 4, misalignment rate (lower is better): (Qwen2.5-32B, Qwen3-32B).
 PAPER_AGENTIC = {
@@ -240,6 +241,12 @@ def plot_sweep(sweep: dict[float, list[float | None]], path: Path) -> None:
 
 def deviations(cfg: AgenticConfig) -> list[str]:
     notes = [f"model: {cfg.model.name} (paper: Qwen2.5-32B-Instruct and Qwen3-32B)"]
+    if cfg.model.name == EMBEDDED_MODEL:
+        notes.append(
+            "toy scale: on the dev split the spec-belief shift follows the corpus's wording more "
+            "than its stance (docs/LOG.md, 2026-11-30); a passing belief check here shows the "
+            "pipeline moves the probe, not that the model learned the stance"
+        )
     if cfg.model.load_in_4bit:
         notes.append("precision: 4-bit NF4 base weights (QLoRA); the paper trained bf16 LoRA")
     n_conditions = len(cfg.eval.scenarios) * len(cfg.eval.goal_values)
