@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 
+Z95 = 1.96  # two-sided 95% normal quantile
 
-def wilson_interval(successes: float, n: int, z: float = 1.96) -> tuple[float, float]:
+
+def wilson_interval(successes: float, n: int, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a proportion; `successes` may be fractional (order-averaged)."""
     if n == 0:
         return (0.0, 1.0)

@@ -343,8 +343,9 @@ def _is_unsloth_model(model: Any) -> bool:
 
 def _merges_exactly(model: Any) -> bool:
     """Whether merging an adapter into `model` and unmerging it gives the base weights back
-    (to ~1e-7): fp32 weights only. bf16 rounds each merge and unmerge (~0.4% of a weight), so
-    later arms would be scored on a drifted base; 4-bit weights would be requantized."""
+    (to ~1e-7): fp32 weights only. bf16 keeps 8 significant bits, so each merge and unmerge
+    rounds a weight by up to ~0.2% and later arms would be scored on a drifted base; 4-bit
+    weights would be requantized."""
     if _is_unsloth_model(model):
         return False
     return all(parameter.dtype == torch.float32 for parameter in model.parameters())

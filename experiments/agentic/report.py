@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from eval.stats import Z95, mean_sem
 from experiments.agentic.arms import ARMS, plan_arms
 from experiments.agentic.config import AgenticConfig
 from experiments.chains import data_markdown, training_data
@@ -29,7 +30,6 @@ PAPER_AGENTIC = {
 def write_report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) -> dict:
     """results.json, report.md and agentic.png; arms pooled over seeds by mean ± SEM."""
     from eval.agentic import format_report
-    from eval.stats import mean_sem
 
     arms: dict[str, dict] = {}
     for key, summary in summaries.items():
@@ -85,7 +85,6 @@ def write_report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) 
 
 
 SWEEP_ARMS = ("aft_no_cot", "msm+aft_no_cot", "aft_cot", "msm+aft_cot")
-Z95 = 1.96
 
 
 def load_probes(run_dir: Path) -> dict[str, dict]:
@@ -100,8 +99,6 @@ def load_probes(run_dir: Path) -> dict[str, dict]:
 def paired_shift(probes: dict[str, dict], arm: str, reference: str, name: str) -> tuple:
     """(mean, low, high): per-item margin of `arm` minus `reference` on probe set `name`, in
     nats, with a normal 95% interval over items (the items are the same in both arms)."""
-    from eval.stats import mean_sem
-
     after = [r["margin"] for r in probes[arm][name]["records"]]
     before = [r["margin"] for r in probes[reference][name]["records"]]
     mean, sem = mean_sem([a - b for a, b in zip(after, before, strict=True)])
