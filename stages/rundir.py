@@ -9,6 +9,7 @@ catches the usual damage (a truncated or missing file) without reading gigabytes
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -120,7 +121,12 @@ def _remove_tree(path: Path) -> None:
 @contextmanager
 def hold_lock(run_dir: Path) -> Iterator[None]:
     """Hold `run_dir` for this process: a second process gets a one-line ConfigError naming the
-    holder; a lock left by a process that no longer runs (killed) is taken over with a line."""
+    holder; a lock left by a process that no longer runs (killed) is taken over with a line.
+
+    Reading the lock and writing ours happen in one turn (`_one_at_a_time`), so of processes
+    that start together, or find the same dead holder together, exactly one writes its record
+    and every later one reads it. The record is written beside the lock and renamed onto it,
+    so a lock file is never seen half written."""
     run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / LOCK_NAME
     mine = {
@@ -130,41 +136,55 @@ def hold_lock(run_dir: Path) -> Iterator[None]:
         "since": time.strftime("%Y-%m-%d %H:%M:%S"),
         "command": " ".join(sys.argv)[:300],
     }
-    for _ in range(2):
-        try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
+    with _one_at_a_time(run_dir):
+        if path.exists():
             holder = _read_lock(path)
             if _is_running(holder):
-                host = holder.get("host")
-                # Another machine's process cannot be checked from here; after a disconnected
-                # Colab runtime (a new host on the same Drive folder) only the user knows it.
-                gone = (
-                    f"; if {host} is gone (e.g. a disconnected Colab runtime), delete {path}"
-                    if host != socket.gethostname()
-                    else ""
-                )
-                raise ConfigError(
-                    f"{run_dir} is in use by process {holder.get('pid')} on {host} since "
-                    f"{holder.get('since')} ({holder.get('command')}); wait for it to end, or "
-                    f"stop it and rerun{gone}"
-                ) from None
+                raise ConfigError(_in_use(run_dir, path, holder))
             print(
                 f"[lock] {run_dir}: taking over the lock of process {holder.get('pid')}, "
                 "which is no longer running"
             )
-            path.unlink(missing_ok=True)
-            continue
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump(mine, handle)
-        break
-    else:
-        raise ConfigError(f"{run_dir}: could not take the lock {path}; rerun")
+        partial = path.with_name(f"{LOCK_NAME}.{os.getpid()}.partial")
+        partial.write_text(json.dumps(mine))
+        partial.replace(path)
     try:
         yield
     finally:
-        if _read_lock(path).get("pid") == mine["pid"]:
-            path.unlink(missing_ok=True)
+        with _one_at_a_time(run_dir):
+            if _read_lock(path).get("pid") == mine["pid"]:
+                path.unlink(missing_ok=True)
+
+
+def _in_use(run_dir: Path, path: Path, holder: dict) -> str:
+    host = holder.get("host")
+    # Another machine's process cannot be checked from here; after a disconnected Colab
+    # runtime (a new host on the same Drive folder) only the user knows it is gone.
+    gone = (
+        f"; if {host} is gone (e.g. a disconnected Colab runtime), delete {path}"
+        if host != socket.gethostname()
+        else ""
+    )
+    return (
+        f"{run_dir} is in use by process {holder.get('pid')} on {host} since "
+        f"{holder.get('since')} ({holder.get('command')}); wait for it to end, or stop it and "
+        f"rerun{gone}"
+    )
+
+
+@contextmanager
+def _one_at_a_time(run_dir: Path) -> Iterator[None]:
+    """An exclusive flock on the run directory itself, held while a process decides about the
+    lock: the kernel grants it to one process at a time and drops it when that process exits
+    or is killed, so a stuck turn cannot outlive its process. flock does not reach across
+    machines (a Drive folder shared by two Colab runtimes): there the lock record's host is
+    what keeps them apart."""
+    descriptor = os.open(run_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the flock
 
 
 def _read_lock(path: Path) -> dict:
