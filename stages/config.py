@@ -41,6 +41,8 @@ class Range:
     low_open: bool = False
 
     def problem(self, value: object) -> str | None:
+        if isinstance(value, float) and not math.isfinite(value):
+            return "must be a finite number"
         if self.low_open and not value > self.low:  # type: ignore[operator]
             return f"must be above {self.low:g}"
         if not self.low <= value <= self.high:  # type: ignore[operator]
@@ -83,27 +85,33 @@ class ModelConfig:
     use_unsloth: bool = True
 
 
+# The linear layers of a decoder block in every model family the kit loads (Llama 3.1, Qwen3,
+# SmolLM2: transformers' Llama and Qwen3 decoder layers); a LoRA adapter can target only these.
+LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+
+
 @dataclass
 class LoraConfig:
-    RANGES = {"r": AT_LEAST_1, "alpha": POSITIVE, "dropout": Range(0, 0.99)}  # noqa: RUF012
+    RANGES = {  # noqa: RUF012
+        "r": AT_LEAST_1,
+        "alpha": POSITIVE,
+        "dropout": Range(0, 0.99),
+        "target_modules": OneOf(LORA_TARGETS),
+    }
 
     r: int = 64
     alpha: int = 128
     dropout: float = 0.0
-    target_modules: list[str] = field(
-        default_factory=lambda: [
-            "q_proj",
-            "k_proj",
-            "v_proj",
-            "o_proj",
-            "gate_proj",
-            "up_proj",
-            "down_proj",
-        ]
-    )
+    target_modules: list[str] = field(default_factory=lambda: list(LORA_TARGETS))
 
 
-# transformers' SchedulerType values (transformers/trainer_utils.py, 5.23.0).
+# The schedulers the kit's trainer can run: transformers' SchedulerType (trainer_utils.py, the
+# same twelve at 5.17.0 and 5.23.0) less the five that need what the kit never sets: an eval
+# strategy (reduce_lr_on_plateau, greedy: TrainingArguments refuses them without one) or
+# lr_scheduler_kwargs (cosine_with_min_lr, cosine_warmup_with_min_lr: a min_lr;
+# warmup_stable_decay: num_decay_steps). tests/test_faults_os.py builds each one with the
+# installed library. Not read from the library here: a config loads before unsloth, which
+# must be imported before transformers.
 LR_SCHEDULERS = (
     "linear",
     "cosine",
@@ -112,11 +120,6 @@ LR_SCHEDULERS = (
     "constant",
     "constant_with_warmup",
     "inverse_sqrt",
-    "reduce_lr_on_plateau",
-    "cosine_with_min_lr",
-    "cosine_warmup_with_min_lr",
-    "warmup_stable_decay",
-    "greedy",
 )
 
 

@@ -27,6 +27,7 @@ from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 from stages import accel, manifest
 from stages.config import LoraConfig, ModelConfig, TrainConfig, config_hash, to_dict
 from stages.data import DataError, mix_sources
+from stages.oserrors import library_writes
 from stages.rundir import intact_checkpoint, seal
 
 
@@ -94,11 +95,15 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
     trainer.add_callback(StageProgress(stage_dir.name))
     trainer.add_callback(SealCheckpoints())
     started = time.time()
-    trainer.train(resume_from_checkpoint=last)
+    # A full disk or a read-only folder, while checkpointing or saving the adapter, becomes
+    # one line; the sealed checkpoints stay, so the rerun resumes from the last one.
+    with library_writes(stage_dir):
+        trainer.train(resume_from_checkpoint=last)
     seconds = time.time() - started
 
-    model.save_pretrained(stage_dir / "adapter")
-    tokenizer.save_pretrained(stage_dir / "adapter")
+    with library_writes(stage_dir / "adapter"):
+        model.save_pretrained(stage_dir / "adapter")
+        tokenizer.save_pretrained(stage_dir / "adapter")
     losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
     shutil.rmtree(checkpoints, ignore_errors=True)  # the adapter is saved; checkpoints are spent
     manifest.finish(
