@@ -132,9 +132,10 @@ def adapter_record(adapter_dir: Path | None) -> dict[str, str]:
 
 
 def open_eval_stage(stage_dir: Path, stage_config: dict) -> tuple[str, dict | None]:
-    """(stage hash, saved results.json of a finished stage, or None after marking it begun)."""
+    """(stage hash, saved results.json of a finished stage, or None after marking it begun).
+    A finished stage whose config or inputs changed is redone: evals are cheap beside training."""
     stage_hash = config_hash(stage_config)
-    if manifest.is_done(stage_dir, stage_hash):
+    if manifest.is_done(stage_dir, stage_hash, stage_config, redo_changed=True):
         return stage_hash, json.loads((stage_dir / "results.json").read_text())
     manifest.begin(stage_dir, stage_hash, stage_config)
     return stage_hash, None

@@ -33,6 +33,7 @@ from stages.config import (
     ModelConfig,
     TrainConfig,
     config_hash,
+    hash_view,
 )
 from stages.data import is_hub, parse_hub, read_jsonl
 from stages.manifest import check_finished
@@ -309,15 +310,50 @@ def _text(record: dict) -> str:
     return " ".join(m["content"] for m in record.get("messages", []))
 
 
-def stage_status(stage_dir: Path, job: TrainJob) -> tuple[str, str]:
-    """(status column, the line the run will print or stop with) for a training stage."""
+def stage_status(stage_dir: Path, current: object, redo_changed: bool = False) -> tuple[str, str]:
+    """(status column, the line the run will print or stop with) for a stage whose config (as
+    hashed: a TrainJob, or an eval stage's config dict) is `current`."""
+    expected = config_hash(current)
     try:
-        problem = check_finished(stage_dir, config_hash(job))
+        problem = check_finished(stage_dir, expected, hash_view(current), redo_changed)
     except ConfigError as err:
         return "config changed", str(err)
     if problem:
-        return "damaged: redo", f"[redo] {stage_dir}: {problem}; the run will redo this stage"
+        status = "damaged: redo" if _recorded_hash(stage_dir) == expected else "changed: redo"
+        return status, f"[redo] {stage_dir}: {problem}; the run will redo this stage"
     return ("done" if (stage_dir / "manifest.json").exists() else ""), ""
+
+
+def _recorded_hash(stage_dir: Path) -> object:
+    try:
+        record = json.loads((stage_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return None
+    return record.get("config_hash") if isinstance(record, dict) else None
+
+
+def eval_statuses(
+    cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path, trained: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    """(eval stage, status, line) for every eval stage of the plan. One whose adapter will be
+    trained first (`trained`: training stage -> status) is redone after it, if finished."""
+    from experiments.agentic import run as agentic
+    from experiments.cheese import run as cheese
+
+    configs = cheese.eval_configs if isinstance(cfg, CheeseConfig) else agentic.eval_configs
+    found = []
+    for plan in plans:
+        last = plan.jobs[-1][0] if plan.jobs else ""
+        if last and trained[last] != "done":
+            for stage in configs(cfg, plan, None):  # names only: the adapter does not exist yet
+                finished = (run_dir / stage / "manifest.json").exists()
+                line = f"[redo] {run_dir / stage}: {last} is trained first" if finished else ""
+                found.append((stage, "after training: redo" if finished else "", line))
+            continue
+        adapter_dir = run_dir / last if last else None
+        for stage, current in configs(cfg, plan, adapter_dir).items():
+            found.append((stage, *stage_status(run_dir / stage, current, redo_changed=True)))
+    return found
 
 
 def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) -> None:
@@ -342,10 +378,12 @@ def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) ->
     estimates = {}
     notes: list[str] = []
     stop = ""
+    trained: dict[str, str] = {}
     for stage, job in stages.items():
         estimate = estimate_job(stage, job, gpu, stack)
         estimates[stage] = estimate
         status, note = stage_status(run_dir / stage, job)
+        trained[stage] = status
         if status.startswith("config changed"):
             stop = stop or note
         elif note:
@@ -359,9 +397,12 @@ def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) ->
             f"{estimate.peak_gb:.1f} GB",
             status,
         )
+    evals = eval_statuses(cfg, plans, run_dir, trained)
+    for stage, status, note in evals:
+        table.add_row(stage, "", "", "", "", status)
+        notes += [note] if note else []
     console = Console()
     console.print(table)
-    evals = [p.eval_stage for p in plans]
     device = "GPU (predicted throughput)" if gpu else "CPU (measured throughput)"
     console.print(
         f"{len(stages)} training stages, {len(evals)} eval stages; training ≈ {_minutes(total)} "

@@ -63,6 +63,10 @@ class OneOf:
         return None if value in self.choices else f"choose one of {list(self.choices)}"
 
 
+# Field metadata of a setting that cannot change a stage's result (how often to checkpoint):
+# `config_hash` leaves it out, so changing it never invalidates a finished stage.
+NOT_HASHED = types.MappingProxyType({"hashed": False})
+
 AT_LEAST_1 = Range(1)
 NOT_NEGATIVE = Range(0)
 POSITIVE = Range(0, low_open=True)
@@ -146,8 +150,9 @@ class TrainConfig:
     batch_size: int = 4
     grad_accum: int = 8
     max_seq_len: int = 4096
-    # Checkpoint cadence: what a kill -9 can cost you, in optimizer steps.
-    save_every_steps: int = 50
+    # Checkpoint cadence: what a kill -9 can cost you, in optimizer steps. Saving draws no
+    # random numbers, so adapters are bit-identical across cadences: not in the stage hash.
+    save_every_steps: int = field(default=50, metadata=NOT_HASHED)
     # Rows of the stage's own data (MSM corpus, AFT chats), not of an instruction mix added to
     # it: 0 = every row; otherwise a seeded random subset (smaller corpora are a stated deviation).
     max_rows: int = 0
@@ -205,8 +210,24 @@ def apply_overrides(config: object, overrides: list[str]) -> None:
 
 def config_hash(*parts: object) -> str:
     """Stable short hash of dataclasses/dicts/strings; stage manifests record it."""
-    payload = json.dumps([_plain(p) for p in parts], sort_keys=True, default=str)
+    payload = json.dumps([hash_view(p) for p in parts], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def hash_view(obj: object) -> object:
+    """What `config_hash` covers: `obj` as plain values, without the dataclass fields marked
+    NOT_HASHED (settings that cannot change a stage's result)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {
+            item.name: hash_view(getattr(obj, item.name))
+            for item in dataclasses.fields(obj)
+            if item.metadata.get("hashed", True)
+        }
+    if isinstance(obj, dict):
+        return {key: hash_view(value) for key, value in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [hash_view(value) for value in obj]
+    return obj
 
 
 def to_dict(config: object) -> dict:

@@ -8,9 +8,16 @@ Each stage writes into its own folder:
   match is skipped on rerun; a damaged one (unreadable manifest, missing or changed artifact) is
   redone with one line saying why.
 
-Mismatch policy: a *finished* stage whose hash differs from the current config is an error (the
-run directory belongs to another config: use a new `--run-dir`, or delete that stage's folder to
-redo it). An *unfinished* stage whose hash differs has its partial state discarded and restarts.
+Mismatch policy, for a *finished* stage whose hash differs from the current config (what changed
+is read from its config.json):
+- only its inputs changed (a local file edited under the same path, `stages/inputs.py`; the
+  stage it continues, or the adapter it evaluates, changed): it is redone, the file named;
+- an eval stage's settings changed: it is redone (evals are cheap beside training);
+- a training stage's settings changed: an error (the run directory belongs to another config:
+  use a new `--run-dir`, or delete that stage's folder to redo it).
+A redo discards the stage's folder first, so nothing a damaged or outdated stage wrote is
+trusted. An *unfinished* stage whose hash differs has its partial state discarded and restarts.
+Settings that cannot change a result (`stages.config.NOT_HASHED`) are outside the hash.
 """
 
 from __future__ import annotations
@@ -21,21 +28,29 @@ import time
 from pathlib import Path
 
 from stages.config import ConfigError
+from stages.inputs import changed_inputs
 from stages.rundir import damage, fingerprint
 
 
-def is_done(stage_dir: Path, expected_hash: str) -> bool:
-    """Whether the stage is finished and intact; a damaged one is announced and unmarked, so
-    the caller redoes it. Raises ConfigError when it was finished with another config."""
-    problem = check_finished(stage_dir, expected_hash)
+def is_done(
+    stage_dir: Path, expected_hash: str, current: object = None, redo_changed: bool = False
+) -> bool:
+    """Whether the stage is finished and intact; a damaged or outdated one is announced and
+    discarded, so the caller redoes it. `current`: the config the hash covers (its
+    `hash_view`), to tell changed inputs from changed settings; `redo_changed`: redo when
+    settings changed too (eval stages). Raises ConfigError when it was finished with another
+    config."""
+    problem = check_finished(stage_dir, expected_hash, current, redo_changed)
     if problem:
         print(f"[redo] {stage_dir}: {problem}; redoing the stage")
-        (stage_dir / "manifest.json").unlink()
+        shutil.rmtree(stage_dir)
         return False
     return (stage_dir / "manifest.json").exists()
 
 
-def check_finished(stage_dir: Path, expected_hash: str) -> str | None:
+def check_finished(
+    stage_dir: Path, expected_hash: str, current: object = None, redo_changed: bool = False
+) -> str | None:
     """Why a finished stage cannot be trusted (None: it can, or it is not finished); changes
     nothing, so the dry run asks it too. Raises ConfigError for another config's stage."""
     path = stage_dir / "manifest.json"
@@ -47,13 +62,93 @@ def check_finished(stage_dir: Path, expected_hash: str) -> str | None:
         return "manifest.json is unreadable"
     if not isinstance(record, dict):
         return "manifest.json is unreadable"
+    artifacts = record.get("artifacts")
+    if not isinstance(artifacts, dict) or not artifacts:
+        return "manifest.json records no artifacts to check"
     recorded = record.get("config_hash")
     if recorded != expected_hash:
+        changed = changed_keys(stage_dir, recorded, current)
+        redo = _redo_reason(changed, redo_changed)
+        if redo:
+            return redo
+        what = f" ({', '.join(changed)} changed)" if changed else ""
+        if changed == ["inputs"]:
+            what = (
+                " by an earlier version of the kit, which did not record its input files' contents"
+            )
         raise ConfigError(
-            f"{stage_dir} was finished with another config (hash {recorded} != {expected_hash}); "
-            "use a new --run-dir, or delete that folder to redo the stage"
+            f"{stage_dir} was finished with another config{what} (hash {recorded} != "
+            f"{expected_hash}); use a new --run-dir, or delete that folder to redo the stage"
         )
-    return damage(stage_dir, record.get("artifacts", {}))
+    empty = [name for name, entry in artifacts.items() if entry.get("size") == 0]
+    if empty:
+        return f"{empty[0]} is empty"
+    return damage(stage_dir, artifacts)
+
+
+# Keys of a stage config that name what the stage was built from rather than how: a change
+# there redoes the stage (the upstream stage it continues, the adapter it evaluates).
+UPSTREAM_KEYS = {
+    "init_hash": "the stage it continues changed",
+    "adapter_hash": "the adapter it evaluates was retrained",
+}
+
+
+def _redo_reason(changed: list[str] | None, redo_changed: bool) -> str | None:
+    if changed is None:
+        return "its config changed" if redo_changed else None
+    if changed == ["inputs"]:  # recorded by a kit that did not fingerprint input files
+        return "its input files were not fingerprinted when it ran" if redo_changed else None
+    files = [key.removeprefix("inputs.") for key in changed if key.startswith("inputs.")]
+    upstream = [UPSTREAM_KEYS[key] for key in changed if key in UPSTREAM_KEYS]
+    settings = [
+        key for key in changed if not key.startswith("inputs.") and key not in UPSTREAM_KEYS
+    ]
+    if settings and not redo_changed:
+        return None
+    reasons = []
+    if files:
+        reasons.append(f"{', '.join(files)} changed since it ran")
+    reasons += upstream
+    if settings:
+        reasons.append(f"{', '.join(settings)} changed")
+    return "; ".join(reasons) or "its config changed"
+
+
+def changed_keys(stage_dir: Path, recorded_hash: object, current: object) -> list[str] | None:
+    """Dotted keys of `current` (a hash view) whose value differs from the config the stage
+    recorded in its config.json; an input file as `inputs.<path>`. None when that record is
+    missing, unreadable or not the finished stage's own. Keys the current config no longer
+    has are left out: settings outside the hash (NOT_HASHED) are not in the view."""
+    record = _read_json(stage_dir / "config.json")
+    if not isinstance(current, dict) or not isinstance(record, dict):
+        return None
+    if record.get("config_hash") != recorded_hash or not isinstance(record.get("config"), dict):
+        return None
+    return _differences(record["config"], current, "")
+
+
+def _differences(recorded: dict, current: dict, prefix: str) -> list[str]:
+    found = []
+    for key, value in current.items():
+        dotted = f"{prefix}{key}"
+        if key not in recorded:
+            found.append(dotted)
+        elif dotted == "inputs" and isinstance(value, dict) and isinstance(recorded[key], dict):
+            found += [f"inputs.{name}" for name in changed_inputs(recorded[key], value)]
+        elif isinstance(value, dict) and isinstance(recorded[key], dict):
+            found += _differences(recorded[key], value, f"{dotted}.")
+        elif json.dumps(value, default=str) != json.dumps(recorded[key], default=str):
+            found.append(dotted)
+    return found
+
+
+def _read_json(path: Path) -> object:
+    """The parsed file, or None when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
 
 
 def begin(stage_dir: Path, config_hash: str, config: dict) -> bool:

@@ -41,7 +41,7 @@ def fingerprint(root: Path, names: list[str]) -> dict[str, dict]:
             size = path.stat().st_size
             entry: dict = {"size": size}
             if size <= HASH_LIMIT:
-                entry["sha256"] = _sha256(path)
+                entry["sha256"] = sha256_of(path)
             found[path.relative_to(root).as_posix()] = entry
     return found
 
@@ -56,12 +56,13 @@ def damage(root: Path, recorded: dict[str, dict]) -> str | None:
         size = path.stat().st_size
         if size != entry["size"]:
             return f"{name} has {size:,} bytes, {entry['size']:,} when it was written"
-        if "sha256" in entry and _sha256(path) != entry["sha256"]:
+        if "sha256" in entry and sha256_of(path) != entry["sha256"]:
             return f"{name} changed since it was written"
     return None
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The file's sha256, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(2**20), b""):

@@ -25,8 +25,16 @@ from transformers.trainer_callback import ProgressCallback, TrainerCallback
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from stages import accel, manifest
-from stages.config import LoraConfig, ModelConfig, TrainConfig, config_hash, to_dict
+from stages.config import (
+    LoraConfig,
+    ModelConfig,
+    TrainConfig,
+    config_hash,
+    hash_view,
+    to_dict,
+)
 from stages.data import DataError, mix_sources
+from stages.inputs import local_inputs
 from stages.oserrors import library_writes
 from stages.rundir import intact_checkpoint, seal
 
@@ -49,12 +57,19 @@ class TrainJob:
     # Job-specific options; "rename": {old: new} replaces each old phrase (case-insensitive,
     # whole words) in every row at load, e.g. the renamed-AFT control.
     extra: dict = field(default_factory=dict)
+    # Size and sha256 of every local source file (and, for chats, the chat template), filled
+    # here so the stage hash covers what the files hold: an edited file redoes the stage.
+    inputs: dict = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        template = self.model.chat_template if self.kind == "chats" else ""
+        self.inputs = local_inputs([source for source, _ in self.sources], template)
 
 
 def run(job: TrainJob, stage_dir: Path) -> Path:
     """Train (or resume, or skip) one adapter; returns the folder holding `adapter/`."""
     job_hash = config_hash(job)
-    if manifest.is_done(stage_dir, job_hash):
+    if manifest.is_done(stage_dir, job_hash, hash_view(job)):
         return stage_dir
     resumable = manifest.begin(stage_dir, job_hash, to_dict(job))
     accel.import_unsloth_first(job.model)  # before trl below binds SFTTrainer

@@ -40,7 +40,8 @@ from eval.agentic.judge import (
 from eval.agentic.prompts import Condition, build_prompts, conditions, conversation
 from eval.stats import wilson_interval
 from stages import manifest
-from stages.config import ModelConfig, config_hash, to_dict
+from stages.config import ConfigError, ModelConfig, config_hash, to_dict
+from stages.inputs import local_inputs
 
 if TYPE_CHECKING:
     from stages.model import PromptCache
@@ -51,15 +52,10 @@ EVAL_NAME = "agentic"
 FLOOR_THRESHOLD = 0.10
 # Unavailable-judge errors in a row (no network, bad key) after which judging stops.
 FAIL_FAST = 3
+# Stamped into every summary: the templates, prompt generator and classifiers come from it.
+PACKAGE = f"inspect-evals {importlib.metadata.version('inspect-evals')} agentic_misalignment"
 # (conversations, seed) -> one response per conversation.
 Generator = Callable[[list[list[dict]], int], list[str]]
-
-
-def package_label() -> str:
-    """Stamped into every summary: the templates, prompt generator and classifiers come from
-    this package. Read when an eval runs, not at import: machines without inspect-evals (the
-    GPU check's test machine) still import the kit."""
-    return f"inspect-evals {importlib.metadata.version('inspect-evals')} agentic_misalignment"
 
 
 def stage_name(arm: str) -> str:
@@ -101,6 +97,48 @@ def append_rows(path: Path, rows: list[dict]) -> None:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         handle.flush()
+
+
+def drop_cut_rows(stage_dir: Path) -> None:
+    """Drop the lines of the stage's transcripts and scores that are not a JSON row (a kill
+    mid-write cuts the last line; damage can cut any), with one line per file saying which:
+    their samples are generated, or judged, again. A score whose transcript is gone goes too,
+    so a regenerated transcript is judged afresh. Read fully before anything is rewritten."""
+    transcripts: set[str] = set()
+    for name in ("transcripts.jsonl", "scores.jsonl"):
+        path = stage_dir / name
+        if not path.exists():
+            continue
+        kept, cut, orphans = [], [], False
+        for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                row = None
+            if not isinstance(row, dict) or "key" not in row:
+                cut.append(number)
+            elif name == "scores.jsonl" and row["key"] not in transcripts:
+                orphans = True
+            else:
+                transcripts.add(row["key"])
+                kept.append(line + b"\n")
+        if orphans and not cut:
+            _replace_lines(path, kept)
+        if cut:
+            shown = ", ".join(map(str, cut[:5])) + (" ..." if len(cut) > 5 else "")
+            print(
+                f"[resume] {stage_dir.name}: {name} line {shown} is cut short or not a JSON row; "
+                "dropped, its sample is redone"
+            )
+            _replace_lines(path, kept)
+
+
+def _replace_lines(path: Path, lines: list[bytes]) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(b"".join(lines))
+    partial.replace(path)
 
 
 def latest_scores(stage_dir: Path) -> dict[str, dict]:
@@ -347,7 +385,7 @@ def summarize(stage_dir: Path, judge: Judge, arm: str = "") -> dict:
         "arm": arm,
         "eval": EVAL_NAME,
         "eval_version": VERSION,
-        "package": package_label(),
+        "package": PACKAGE,
         "judge": judge.name,
         "offline": judge.offline,
         "label": OFFLINE_LABEL if judge.offline else f"judge: {judge.name}",
@@ -411,12 +449,20 @@ def _fmt(value: float | None) -> str:
 # ---- the stage ---------------------------------------------------------------------------
 
 
+def condition_prompts(model: ModelConfig, cfg: AgenticEvalConfig) -> dict[str, dict]:
+    """The package's prompts for every configured condition, the model's name filled in."""
+    return {
+        c.condition_id: build_prompts(c, model.display_name, cfg.scratchpad)
+        for c in conditions(cfg)
+    }
+
+
 def stage_config(
     model: ModelConfig, cfg: AgenticEvalConfig, adapter_dir: Path | None, arm: str, prompts: dict
-) -> tuple[dict, str]:
-    """(config.json contents, stage hash). The hash covers what changes the transcripts; sample
-    count, batch size and the judge are left out, so raising the count extends a finished stage
-    and changing the judge re-judges without regenerating."""
+) -> tuple[dict, dict]:
+    """(config.json contents, the part of it the stage hash covers). The hash covers what
+    changes the transcripts; sample count, batch size and the judge are left out, so raising
+    the count extends a finished stage and changing the judge re-judges without regenerating."""
     generation = {
         "eval": EVAL_NAME,
         "eval_version": VERSION,
@@ -430,9 +476,11 @@ def stage_config(
         "max_new_tokens": cfg.max_new_tokens,
         "scratchpad": cfg.scratchpad,
         "prompts_hash": config_hash(prompts),
+        # The chat template file by content (stages/inputs.py): an edited template regenerates.
+        "inputs": local_inputs([], model.chat_template),
     }
-    record = generation | {"arm": arm, "package": package_label(), "eval_config": to_dict(cfg)}
-    return record, config_hash(generation)
+    record = generation | {"arm": arm, "package": PACKAGE, "eval_config": to_dict(cfg)}
+    return record, generation
 
 
 def _manifest_hash(stage_dir: Path | None) -> str:
@@ -459,10 +507,20 @@ def run_eval(
     `make_generator` default to the configured judge and the local model under test.
     """
     conds = conditions(cfg)
-    prompts = {c.condition_id: build_prompts(c, model.display_name, cfg.scratchpad) for c in conds}
-    record, stage_hash = stage_config(model, cfg, adapter_dir, arm, prompts)
-    if not manifest.is_done(stage_dir, stage_hash):  # raises if finished with another config
+    prompts = condition_prompts(model, cfg)
+    record, generation = stage_config(model, cfg, adapter_dir, arm, prompts)
+    stage_hash = config_hash(generation)
+    if rescore:  # judges the saved transcripts as they are: never discards them
+        problem = manifest.check_finished(stage_dir, stage_hash, generation, redo_changed=True)
+        if problem:
+            raise ConfigError(
+                f"{stage_dir}: {problem}; --rescore judges saved transcripts only: regenerate "
+                f"them first (python -m eval.agentic --run-dir {stage_dir.parent})"
+            )
+    # A finished stage whose transcripts or inputs no longer match is discarded and regenerated.
+    if not manifest.is_done(stage_dir, stage_hash, generation, redo_changed=True):
         manifest.begin(stage_dir, stage_hash, record)
+    drop_cut_rows(stage_dir)
     manifest.write_json(stage_dir / "prompts.json", prompts)
     started = time.time()
     expected = expected_keys(conds, cfg.samples_per_condition)

@@ -22,6 +22,7 @@ from experiments.agentic.config import AgenticConfig
 from experiments.chains import ArmPlan, adapter_record, open_eval_stage, train_arm
 from stages import manifest
 from stages.config import to_dict
+from stages.inputs import local_inputs
 
 if TYPE_CHECKING:
     from stages.model import EvalModels
@@ -66,6 +67,31 @@ def probe_stage(plan: ArmPlan) -> str:
     return plan.eval_stage.replace("agentic_eval-", "agentic_probes-", 1)
 
 
+def probe_config(cfg: AgenticConfig, adapter_dir: Path | None) -> dict:
+    """What the probe stage hashes. `eval.batch_size` is in it: batching pads prompts, which moves
+    log-probs in the fifth decimal. Local files enter by content (stages/inputs.py)."""
+    sources = probe_sources(cfg)
+    return {
+        "version": PROBES_VERSION,
+        "model": to_dict(cfg.model),
+        "urgency": cfg.eval.urgency,
+        "scratchpad": cfg.eval.scratchpad,
+        "batch_size": cfg.eval.batch_size,
+        "sources": sources,
+        "inputs": local_inputs(sources.values(), cfg.model.chat_template),
+        **adapter_record(adapter_dir),
+    }
+
+
+def eval_configs(cfg: AgenticConfig, plan: ArmPlan, adapter_dir: Path | None) -> dict[str, dict]:
+    """Eval stage folder -> the config it hashes (transcripts, then probes), for the dry run."""
+    from eval.agentic import condition_prompts, stage_config
+
+    prompts = condition_prompts(cfg.model, cfg.eval)
+    _, generation = stage_config(cfg.model, cfg.eval, adapter_dir, plan.arm, prompts)
+    return {plan.eval_stage: generation, probe_stage(plan): probe_config(cfg, adapter_dir)}
+
+
 def probe_arm(
     cfg: AgenticConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir: Path, models: EvalModels
 ) -> dict:
@@ -74,15 +100,7 @@ def probe_arm(
 
     stage_dir = run_dir / probe_stage(plan)
     sources = probe_sources(cfg)
-    stage_config = {
-        "version": PROBES_VERSION,
-        "model": to_dict(cfg.model),
-        "urgency": cfg.eval.urgency,
-        "scratchpad": cfg.eval.scratchpad,
-        "sources": sources,
-        **adapter_record(adapter_dir),
-    }
-    stage_hash, finished = open_eval_stage(stage_dir, stage_config)
+    stage_hash, finished = open_eval_stage(stage_dir, probe_config(cfg, adapter_dir))
     if finished is not None:
         return finished
     started = time.time()
