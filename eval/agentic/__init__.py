@@ -52,10 +52,16 @@ EVAL_NAME = "agentic"
 FLOOR_THRESHOLD = 0.10
 # Unavailable-judge errors in a row (no network, bad key) after which judging stops.
 FAIL_FAST = 3
-# Stamped into every summary: the templates, prompt generator and classifiers come from it.
-PACKAGE = f"inspect-evals {importlib.metadata.version('inspect-evals')} agentic_misalignment"
+
 # (conversations, seed) -> one response per conversation.
 Generator = Callable[[list[list[dict]], int], list[str]]
+
+
+def package_label() -> str:
+    """Stamped into every summary: the templates, prompt generator and classifiers come from
+    this package. Read when an eval runs, not at import: machines without inspect-evals (the
+    GPU check's test machine) still import the kit."""
+    return f"inspect-evals {importlib.metadata.version('inspect-evals')} agentic_misalignment"
 
 
 def stage_name(arm: str) -> str:
@@ -385,7 +391,7 @@ def summarize(stage_dir: Path, judge: Judge, arm: str = "") -> dict:
         "arm": arm,
         "eval": EVAL_NAME,
         "eval_version": VERSION,
-        "package": PACKAGE,
+        "package": package_label(),
         "judge": judge.name,
         "offline": judge.offline,
         "label": OFFLINE_LABEL if judge.offline else f"judge: {judge.name}",
@@ -479,7 +485,7 @@ def stage_config(
         # The chat template file by content (stages/inputs.py): an edited template regenerates.
         "inputs": local_inputs([], model.chat_template),
     }
-    record = generation | {"arm": arm, "package": PACKAGE, "eval_config": to_dict(cfg)}
+    record = generation | {"arm": arm, "package": package_label(), "eval_config": to_dict(cfg)}
     return record, generation
 
 
