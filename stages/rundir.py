@@ -24,6 +24,9 @@ from stages.config import ConfigError
 
 HASH_LIMIT = 512 * 2**20
 LOCK_NAME = ".lock"
+# Stays empty; only its flock matters (see _one_at_a_time). Removing it could let two
+# processes flock two different files of the same name.
+TURN_NAME = ".lock-turn"
 # The record a checkpoint gets once the trainer has written all of it (see SealCheckpoints).
 SEAL_NAME = "msm_kit_seal.json"
 
@@ -175,12 +178,13 @@ def _in_use(run_dir: Path, path: Path, holder: dict) -> str:
 
 @contextmanager
 def _one_at_a_time(run_dir: Path) -> Iterator[None]:
-    """An exclusive flock on the run directory itself, held while a process decides about the
-    lock: the kernel grants it to one process at a time and drops it when that process exits
-    or is killed, so a stuck turn cannot outlive its process. flock does not reach across
-    machines (a Drive folder shared by two Colab runtimes): there the lock record's host is
-    what keeps them apart."""
-    descriptor = os.open(run_dir, os.O_RDONLY)
+    """An exclusive flock on `TURN_NAME` in the run directory, held while a process decides
+    about the lock: the kernel grants it to one process at a time and drops it when that process
+    exits or is killed, so a stuck turn cannot outlive its process. A regular file opened for
+    writing, because NFS emulates flock with byte-range locks, which need one. flock does not
+    reach across machines (a Drive folder shared by two Colab runtimes): there the lock
+    record's host is what keeps them apart."""
+    descriptor = os.open(run_dir / TURN_NAME, os.O_CREAT | os.O_RDWR)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield

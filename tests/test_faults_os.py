@@ -462,3 +462,51 @@ def test_a_model_that_cannot_load_offline_stops_the_run_before_any_work(
 
     with pytest.raises(ConfigError, match="no model folder"):
         load_model(ModelConfig(name=str(tmp_path / "missing-model")))
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 10 MiB tmpfs (room for two sealed checkpoints of the tiny model, not three), or a
+    skip where this user may not mount one (mounting needs root with CAP_SYS_ADMIN)."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=10m", "tmpfs", str(mount_point)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.mark.parametrize("trouble", ["full", "turns read-only"])
+def test_a_real_small_disk_mid_stage_is_one_line_and_resumes(
+    trouble, small_disk, tiny_model_config, corpora, monkeypatch, capsys
+) -> None:
+    """The real conditions behind the simulated ones above: the disk fills up at the third
+    checkpoint, or is remounted read-only once the first is sealed."""
+    from stages import train
+    from tests.test_faults import documents_job
+
+    job = documents_job(tiny_model_config, corpora, save_every_steps=1)
+    stage = small_disk / "msm"
+    if trouble == "turns read-only":
+        real_seal = train.seal
+
+        def seal_then_remount(checkpoint: Path) -> None:
+            real_seal(checkpoint)
+            subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+
+        monkeypatch.setattr(train, "seal", seal_then_remount)
+    code, err = cli(monkeypatch, capsys, lambda argv: bool(train.run(job, stage)) and 0)
+    message = "no space left on the disk" if trouble == "full" else "Read-only file system;"
+    assert_one_line(code, err, message)
+    monkeypatch.undo()
+
+    subprocess.run(["mount", "-o", "remount,rw,size=64m", str(small_disk)], check=True)
+    train.run(job, stage)
+    assert "continuing from checkpoint-" in capsys.readouterr().out
+    assert (stage / "manifest.json").is_file()
