@@ -335,8 +335,9 @@ def _recorded_hash(stage_dir: Path) -> object:
 def eval_statuses(
     cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path, trained: dict[str, str]
 ) -> list[tuple[str, str, str]]:
-    """(eval stage, status, line) for every eval stage of the plan. One whose adapter will be
-    trained first (`trained`: training stage -> status) is redone after it, if finished."""
+    """(eval stage, status, line) for every eval stage of the plan. One whose adapter is
+    trained first (`trained`: training stage -> status) waits for it, and is redone after it
+    when that stage's config or inputs changed."""
     from experiments.agentic import run as agentic
     from experiments.cheese import run as cheese
 
@@ -345,10 +346,16 @@ def eval_statuses(
     for plan in plans:
         last = plan.jobs[-1][0] if plan.jobs else ""
         if last and trained[last] != "done":
-            for stage in configs(cfg, plan, None):  # names only: the adapter does not exist yet
-                finished = (run_dir / stage / "manifest.json").exists()
-                line = f"[redo] {run_dir / stage}: {last} is trained first" if finished else ""
-                found.append((stage, "after training: redo" if finished else "", line))
+            changed = trained[last].startswith(("changed", "config changed"))
+            for stage in configs(cfg, plan, None):  # names only: the adapter is not there yet
+                if changed and (run_dir / stage / "manifest.json").exists():
+                    line = (
+                        f"[redo] {run_dir / stage}: the adapter it evaluates ({last}) is "
+                        "trained again first; the run will redo this stage"
+                    )
+                    found.append((stage, "after training: redo", line))
+                else:
+                    found.append((stage, "after training", ""))
             continue
         adapter_dir = run_dir / last if last else None
         for stage, current in configs(cfg, plan, adapter_dir).items():

@@ -5,8 +5,8 @@ Each stage writes into its own folder:
 - its artifacts (adapter, checkpoints, results);
 - `manifest.json` last: the completion marker, with the fingerprint (sizes, hashes) of the
   stage's artifacts. A stage whose manifest parses, has the same hash and whose artifacts still
-  match is skipped on rerun; a damaged one (unreadable manifest, missing or changed artifact) is
-  redone with one line saying why.
+  match is skipped on rerun; a damaged one (unreadable manifest, a manifest recording no
+  artifacts, a missing, empty or changed artifact) is redone with one line saying why.
 
 Mismatch policy, for a *finished* stage whose hash differs from the current config (what changed
 is read from its config.json):
@@ -95,6 +95,8 @@ UPSTREAM_KEYS = {
 
 
 def _redo_reason(changed: list[str] | None, redo_changed: bool) -> str | None:
+    """Why a finished stage whose hash moved is redone, from the keys that changed (None: it
+    is not: the caller refuses it)."""
     if changed is None:
         return "its config changed" if redo_changed else None
     if changed == ["inputs"]:  # recorded by a kit that did not fingerprint input files
@@ -112,7 +114,9 @@ def _redo_reason(changed: list[str] | None, redo_changed: bool) -> str | None:
     reasons += upstream
     if settings:
         reasons.append(f"{', '.join(settings)} changed")
-    return "; ".join(reasons) or "its config changed"
+    if not reasons:  # the hash moved, no recorded value did: say nothing it cannot show
+        return "its config changed" if redo_changed else None
+    return "; ".join(reasons)
 
 
 def changed_keys(stage_dir: Path, recorded_hash: object, current: object) -> list[str] | None:
