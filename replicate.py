@@ -126,7 +126,7 @@ def main(argv: list[str]) -> int:
 def check_model_source(model: ModelConfig, dry_run: bool) -> None:
     """A model that cannot load stops the run before any work; the dry run, which may plan a
     GPU preset on a machine that will never hold the model, names the problem and goes on."""
-    from stages.model import model_source_problem
+    from stages.model_source import model_source_problem
 
     problem = model_source_problem(model)
     if problem and not dry_run:

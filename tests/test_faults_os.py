@@ -280,7 +280,7 @@ def test_unwritable_home_for_the_embedded_model_names_the_cache_variable(
 ) -> None:
     """A HOME nobody can write, made real for root too: its path runs through a file."""
     from stages.config import ConfigError
-    from stages.model import embedded_model_dir
+    from stages.model_source import embedded_model_dir
 
     blocker = tmp_path / "home-is-a-file"
     blocker.write_text("")
@@ -322,7 +322,7 @@ def _first_run(cache: str, barrier, conversions, results) -> None:
 
     import transformers
 
-    from stages.model import embedded_model_dir
+    from stages.model_source import embedded_model_dir
 
     os.environ["MSM_KIT_CACHE"] = cache
     transformers.AutoModelForCausalLM.from_pretrained = lambda *a, **k: _FakeGGUFModel(conversions)
