@@ -69,7 +69,7 @@ ARCHS: dict[str, dict[str, Any]] = {
             "rope_type": "llama3",
         },
         "tie_word_embeddings": False,
-        "chat_template": "llama3",
+        "chat_template": "llama3_base",
     },
     "qwen3-8b": {
         "model_type": "qwen3",
@@ -89,6 +89,7 @@ ARCHS: dict[str, dict[str, Any]] = {
 }
 SPECIAL_TOKENS = (
     "<|begin_of_text|>",
+    "<|end_of_text|>",
     "<|start_header_id|>",
     "<|end_header_id|>",
     "<|eot_id|>",
@@ -157,7 +158,7 @@ def byte_tokenizer(vocab_size: int) -> Any:
     return PreTrainedTokenizerFast(
         tokenizer_object=core,
         bos_token="<|begin_of_text|>",
-        eos_token="<|eot_id|>",
+        eos_token="<|end_of_text|>",
         pad_token="<|im_end|>",
     )
 

@@ -79,8 +79,10 @@ class ModelConfig:
     name: str = "unsloth/Meta-Llama-3.1-8B"
     # Substituted for `{model_name}` in specs and corpora (released cheese corpora say "Llama").
     display_name: str = "Llama"
-    # File stem in data/chat_templates/; one explicit template per model family.
-    chat_template: str = "llama3"
+    # File stem in data/chat_templates/; one explicit template per model family. The Llama 3.1
+    # base never trained llama3's header and <|eot_id|> tokens: llama3_base closes turns with
+    # <|end_of_text|> instead (checked at load: stages/template_check.py).
+    chat_template: str = "llama3_base"
     # Base models cannot answer chat questions, so every arm gets instruction data (paper §3).
     is_base: bool = True
     # The paper trained bf16 LoRA; 4-bit NF4 QLoRA is this kit's deviation on GPU.

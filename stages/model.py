@@ -28,10 +28,17 @@ from stages.model_source import EMBEDDED_GGUF as EMBEDDED_GGUF  # re-exported, a
 from stages.model_source import cache_dir as cache_dir
 from stages.model_source import embedded_model_dir as embedded_model_dir
 from stages.model_source import model_source_problem, resolve_model_path
+from stages.template_check import check_template_trained
 
 TEMPLATE_DIR = REPO_ROOT / "data" / "chat_templates"
-# The token that closes an assistant turn in each template: generation stops on it.
-END_OF_TURN = {"chatml": "<|im_end|>", "qwen3": "<|im_end|>", "llama3": "<|eot_id|>"}
+# The token that closes a turn in each template: generation stops on it, forced-choice answers
+# end with it, and the assistant mask covers it.
+END_OF_TURN = {
+    "chatml": "<|im_end|>",
+    "qwen3": "<|im_end|>",
+    "llama3": "<|eot_id|>",
+    "llama3_base": "<|end_of_text|>",
+}
 # The paper's released Llama-3.1-8B adapters ship their own tokenizer and template, scored as
 # shipped (experiments/cheese/released.py checks this token closes their turns at load).
 ADAPTER_TEMPLATE = "llama3-released"
@@ -94,6 +101,7 @@ def load_model(cfg: ModelConfig, max_seq_len: int = 4096) -> tuple[Any, Any]:
         if cfg.load_in_4bit:
             disable_cpu_4bit_repack(model)
     apply_chat_template(tokenizer, cfg.chat_template)
+    check_template_trained(model, tokenizer, cfg.chat_template, cfg.name)
     model.config.use_cache = True
     return model, tokenizer
 
@@ -127,6 +135,7 @@ def load_trainable(
         )
         model.msm_kit_loader = "unsloth"
         apply_chat_template(tokenizer, cfg.chat_template)
+        check_template_trained(model, tokenizer, cfg.chat_template, cfg.name)
     else:
         model, tokenizer = load_model(cfg, max_seq_len)
         model = load_adapter(model, init_adapter, trainable=True)

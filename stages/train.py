@@ -72,40 +72,12 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
     if manifest.is_done(stage_dir, job_hash, hash_view(job)):
         return stage_dir
     resumable = manifest.begin(stage_dir, job_hash, to_dict(job))
-    accel.import_unsloth_first(job.model)  # before trl below binds SFTTrainer
-    import datasets
-
-    datasets.disable_progress_bars()  # per-map bars; the training bar below is the one to watch
-    dataset, taken = build_dataset(job)
-
-    from trl import SFTTrainer
-
-    from stages.model import load_trainable
-
-    init_dir = stage_dir.parent / job.init_adapter / "adapter" if job.init_adapter else None
-    model, tokenizer = load_trainable(
-        job.model,
-        job.lora,
-        job.train.max_seq_len,
-        job.seed,
-        job.train.gradient_checkpointing,
-        init_dir,
-    )
-    if job.kind == "chats":
-        dataset = encode_chats(dataset, tokenizer, job.train.max_seq_len)
-    # Eval stages turn unsloth's logits on; training wants its fused loss without them.
-    os.environ.pop("UNSLOTH_RETURN_LOGITS", None)
-
     checkpoints = stage_dir / "checkpoints"
+    trainer, dataset, taken = build_trainer(job, stage_dir, checkpoints)
+    model, tokenizer = trainer.model, trainer.processing_class
     last = intact_checkpoint(checkpoints, stage_dir.name) if resumable else None
     if last:
         print(f"[resume] {stage_dir.name}: continuing from {Path(last).name}")
-    trainer = SFTTrainer(
-        model=model,
-        args=sft_config(job, checkpoints),
-        train_dataset=dataset,
-        processing_class=tokenizer,
-    )
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(StageProgress(stage_dir.name))
     trainer.add_callback(SealCheckpoints())
@@ -142,6 +114,43 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
         ["adapter"],
     )
     return stage_dir
+
+
+def build_trainer(job: TrainJob, stage_dir: Path, output_dir: Path) -> tuple[Any, Any, list]:
+    """The stage's SFTTrainer, with its model loaded and its rows encoded by the kit; the
+    encoded rows; and what each source contributed."""
+    accel.import_unsloth_first(job.model)  # before trl below binds SFTTrainer
+    import datasets
+
+    datasets.disable_progress_bars()  # per-map bars; the training bar is the one to watch
+    dataset, taken = build_dataset(job)
+
+    from trl import SFTTrainer
+
+    from stages.model import load_trainable
+
+    init_dir = stage_dir.parent / job.init_adapter / "adapter" if job.init_adapter else None
+    model, tokenizer = load_trainable(
+        job.model,
+        job.lora,
+        job.train.max_seq_len,
+        job.seed,
+        job.train.gradient_checkpointing,
+        init_dir,
+    )
+    if job.kind == "chats":
+        dataset = encode_chats(dataset, tokenizer, job.train.max_seq_len)
+    else:
+        dataset = encode_documents(dataset, tokenizer)
+    # Eval stages turn unsloth's logits on; training wants its fused loss without them.
+    os.environ.pop("UNSLOTH_RETURN_LOGITS", None)
+    trainer = SFTTrainer(
+        model=model,
+        args=sft_config(job, output_dir),
+        train_dataset=dataset,
+        processing_class=tokenizer,
+    )
+    return trainer, dataset, taken
 
 
 class StageProgress(ProgressCallback):
@@ -209,6 +218,23 @@ def encode_chats(dataset: Any, tokenizer: Any, max_seq_len: int) -> Any:
     return dataset.map(encode, remove_columns=["messages"])
 
 
+def encode_documents(dataset: Any, tokenizer: Any) -> Any:
+    """Documents tokenized as the tokenizer does a text (BOS in front where it adds one), each
+    closed by EOS, never truncated: packing wraps them into `max_seq_len` blocks, and the EOS is
+    what separates one document from the next (Qwen3 adds no BOS).
+
+    Encoding here makes both trainers pack the same tokens: trl appends EOS to text rows itself
+    but unsloth_zoo 2026.10.7 does not (`dataset_utils.sft_prepare_dataset`), and it truncates
+    each text at `max_length` before packing; both keep an `input_ids` column as given.
+    """
+    eos = tokenizer.eos_token_id
+
+    def encode(row: dict) -> dict:
+        return {"input_ids": [*tokenizer(row["text"])["input_ids"], eos]}
+
+    return dataset.map(encode, remove_columns=["text"])
+
+
 def rename_phrase(rows: list[dict], old: str, new: str) -> list[dict]:
     """Rows with every whole-word, case-insensitive `old` replaced by `new`; a DataError when
     `old` occurs nowhere (the control would silently equal the plain arm)."""
@@ -248,6 +274,10 @@ def sft_config(job: TrainJob, output_dir: Path) -> Any:
         packing_strategy="wrapped",
         # Chats arrive tokenized with their assistant-only labels (`encode_chats`).
         assistant_only_loss=False,
+        # Off on both stacks, set rather than left unset: unsloth turns padding-free batching on
+        # for an unset value (unsloth/trainer.py, 2026.10.7), a path the kit does not rehearse
+        # (without varlen attention the chats of one batch would attend to each other).
+        padding_free=False,
         train_sampling_strategy="random" if documents else "group_by_length",
         # bf16 autocast is ~1.6x faster than fp32 on these CPUs too (PLATFORM_NOTES); GPUs
         # without bf16 (T4) train in fp16.

@@ -1,6 +1,11 @@
-"""The GPU path rehearsed on CPU (issue #9): stack choice and import order, unsloth's trainer and
-forward (tests/fakes/unsloth), chat masks, dtype per GPU, memory per stage, continued adapters,
-preset choice and the dry run's refusal, and the two requirement stacks kept in step."""
+"""The GPU path rehearsed on CPU (issue #9): stack choice and import order, the real unsloth
+trainer on a checkpoint shaped like the real base (tests/fakes/unsloth stands in only for its
+CUDA-only loader and fast forward), chat masks, dtype per GPU, memory per stage, continued
+adapters, preset choice and the dry run's refusal, and the two requirement stacks kept in step.
+
+Tests that need the real unsloth skip where it is not installed (the CPU stack: its pins are
+newer than unsloth's caps); CI's GPU-pins run installs it and sets MSM_KIT_REQUIRE_UNSLOTH=1,
+which turns that skip into a failure."""
 
 from __future__ import annotations
 
@@ -18,18 +23,29 @@ import torch
 
 from stages import accel
 from stages.config import REPO_ROOT, ConfigError, LoraConfig, ModelConfig
+from tests.fakes import unsloth as unsloth_cpu
 
 pytestmark = pytest.mark.gpu_path
 FAKES = Path(__file__).parent / "fakes"
+REQUIRE_UNSLOTH = "MSM_KIT_REQUIRE_UNSLOTH"
+
+
+@pytest.fixture(scope="module")
+def real_unsloth() -> None:
+    """Skip without the real unsloth, unless this run promised to have it."""
+    if unsloth_cpu.available():
+        return
+    if os.environ.get(REQUIRE_UNSLOTH) == "1":
+        pytest.fail(f"{REQUIRE_UNSLOTH}=1 but unsloth and unsloth_zoo are not both installed")
+    pytest.skip("needs the real unsloth 2026.10.7 (installed in CI's GPU-pins run, .ci/run)")
 
 
 def unsloth_env() -> dict[str, str]:
-    """A child process that takes the unsloth path on CPU, through the fake."""
+    """A child process that takes the unsloth path on CPU (it calls unsloth_cpu.prepare())."""
     return {
         **os.environ,
-        "UNSLOTH_ALLOW_CPU": "1",
         # Kept after ours: CI's GPU-pins environment overlays its libraries through PYTHONPATH.
-        "PYTHONPATH": os.pathsep.join([str(FAKES), str(REPO_ROOT), os.getenv("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.getenv("PYTHONPATH", "")]),
         "OMP_NUM_THREADS": "1",
     }
 
@@ -37,16 +53,19 @@ def unsloth_env() -> dict[str, str]:
 # ---- import order (finding 1) --------------------------------------------------------------
 
 
-def test_replicate_imports_unsloth_before_trl_transformers_and_peft() -> None:
-    """The entry point imports unsloth first; the fake records what was imported before it."""
+def test_replicate_imports_unsloth_before_trl_transformers_and_peft(real_unsloth, tmp_path) -> None:
+    """The entry point imports the real unsloth first: nothing it patches was imported before."""
     script = (
+        "from tests.fakes import unsloth as unsloth_cpu\n"
+        "unsloth_cpu.prepare()\n"
         "import sys, replicate\n"
         "replicate.main(['--preset', 't4', '--dry-run', '--experiments', 'cheese'])\n"
-        "print('BEFORE', sys.modules['unsloth'].IMPORTED_BEFORE)\n"
+        "print('BEFORE', unsloth_cpu.IMPORTED_BEFORE)\n"
+        "print('REAL', sys.modules['unsloth'].__file__)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
-        env=unsloth_env(),
+        env={**unsloth_env(), "UNSLOTH_COMPILE_LOCATION": str(tmp_path / "compiled")},
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -55,6 +74,8 @@ def test_replicate_imports_unsloth_before_trl_transformers_and_peft() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert "BEFORE []" in result.stdout
     assert "Stack: unsloth" in result.stdout
+    real = result.stdout.split("REAL ", 1)[1].strip()
+    assert Path(real).parent.parent != FAKES, "the real unsloth, not a stand-in"
 
 
 def test_unsloth_after_trl_is_refused(monkeypatch) -> None:
@@ -76,16 +97,35 @@ def test_plain_configs_never_import_unsloth(monkeypatch) -> None:
     assert accel.import_unsloth_first(ModelConfig()) is None
 
 
-# ---- one arm through the fake unsloth (findings 1, 2, 5, 7 and the manifest) ----------------
+def test_real_unsloth_without_a_gpu_raises_what_the_kit_catches(real_unsloth) -> None:
+    """accel.import_unsloth_first treats NotImplementedError as "no unsloth here"."""
+    env = {k: v for k, v in unsloth_env().items() if k != "UNSLOTH_ALLOW_CPU"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import unsloth"],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "NotImplementedError: Unsloth cannot find any torch accelerator" in result.stderr
+
+
+# ---- one arm through the real unsloth trainer (findings 1, 2, 5, 7 and the manifest) --------
 
 
 @pytest.fixture(scope="module")
-def rehearsal(tiny_llama_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def rehearsal(real_unsloth, embedded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from tests.fakes.checkpoints import tiny_checkpoint
+
     out = tmp_path_factory.mktemp("rehearsal")
+    llama = tiny_checkpoint("llama3", embedded_dir, out / "llama")
+    qwen = tiny_checkpoint("qwen3", embedded_dir, out / "qwen")
     result = subprocess.run(
-        [sys.executable, str(FAKES / "rehearsal.py"), str(tiny_llama_dir), str(out)],
-        env=unsloth_env(),
-        cwd=out,  # unsloth writes a compile cache into the working directory
+        [sys.executable, str(FAKES / "rehearsal.py"), str(llama), str(qwen), str(out)],
+        env={**unsloth_env(), "UNSLOTH_COMPILE_LOCATION": str(out / "compiled")},
+        cwd=out,
         capture_output=True,
         text=True,
         timeout=600,
@@ -94,13 +134,41 @@ def rehearsal(tiny_llama_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return json.loads((out / "rehearsal.json").read_text())
 
 
-def test_rehearsal_trains_with_unsloths_trainer(rehearsal: dict) -> None:
+def test_rehearsal_trains_with_unsloths_compiled_trainer(rehearsal: dict) -> None:
+    assert Path(rehearsal["unsloth_file"]).parent.parent != FAKES
     assert rehearsal["imported_before_unsloth"] == []
-    trainers = [c for c in rehearsal["calls"] if c.startswith("trainer:")]
-    assert trainers == ["trainer:loss_type=nll"] * 2, "both stages use the patched trainer"
+    trainers = rehearsal["trainers"]
+    assert [t["class"] for t in trainers] == ["UnslothSFTTrainer"] * 2, "both stages"
+    assert all(t["loss_type"] == "nll" and t["padding_free"] is False for t in trainers)
     for record in rehearsal["manifests"].values():
         assert record["steps"] > 0
         assert all(loss == loss and loss > 0 for loss in record["loss_history"])  # not NaN
+
+
+def test_untrained_chat_tokens_stop_unsloth_and_the_kit_says_so_first(rehearsal: dict) -> None:
+    """Llama 3.1's instruct template on the base-shaped checkpoint: the real trainer refuses
+    (what a first GPU run hit); the kit's load refuses first, in one line, with the fix; the
+    default template (llama3_base) trained both stages above."""
+    untrained = rehearsal["untrained"]
+    assert "Untrained tokens" in untrained["trainer_error"]
+    assert "<|eot_id|>" in untrained["trainer_error"]
+    assert "model.chat_template=llama3_base" in untrained["kit_error"]
+    assert "\n" not in untrained["kit_error"]
+
+
+def test_unsloth_packs_documents_apart_only_with_the_kits_eos(rehearsal: dict) -> None:
+    """unsloth packs raw text rows without EOS (and Qwen3 has no BOS: nothing separates
+    documents); the kit's encoded rows carry one EOS per document through unsloth's packing."""
+    for family, packed in rehearsal["packed"].items():
+        assert packed["raw"]["eos"] == 0, family
+        assert packed["kit"]["eos"] == packed["kit"]["documents"], family
+    assert rehearsal["packed"]["qwen3"]["kit"]["bos"] == 0
+    assert (
+        rehearsal["packed"]["llama3"]["kit"]["bos"]
+        == rehearsal["packed"]["llama3"]["kit"]["documents"]
+    )
+    msm = rehearsal["trainers"][0]
+    assert msm["eos"] == msm["rows"], "the MSM stage's documents, one EOS each"
 
 
 def test_unsloth_forward_withholds_logits_and_training_turns_them_off(rehearsal: dict) -> None:
@@ -121,7 +189,8 @@ def test_manifest_records_what_really_ran(rehearsal: dict) -> None:
     for record in rehearsal["manifests"].values():
         assert record["loader"] == "unsloth"
         assert record["device"] == "cpu" and record["dtype"] == "bf16"
-        assert {"torch", "transformers", "trl", "peft"} <= set(record["versions"])
+        assert {"torch", "transformers", "trl", "peft", "unsloth"} <= set(record["versions"])
+        assert record["versions"]["unsloth"] == rehearsal["unsloth_version"]
 
 
 def test_eval_load_returns_logits_in_inference_mode(rehearsal: dict) -> None:
@@ -131,72 +200,70 @@ def test_eval_load_returns_logits_in_inference_mode(rehearsal: dict) -> None:
     assert len(rehearsal["scores"]) == 2 and all(s < 0 for s in rehearsal["scores"])
 
 
-# ---- the fake itself behaves like unsloth where the kit depends on it -----------------------
+# Fields unsloth's SFTConfig defaults differently that do not change what a training step
+# computes: evaluation, parallelism, worker counts, logging filters, cache flushing.
+UNSLOTH_DEFAULTS_WITHOUT_EFFECT = {
+    "context_parallel_backend",
+    "context_parallel_size",
+    "context_parallel_rotate_method",
+    "dataset_num_proc",
+    "eval_accumulation_steps",
+    "per_device_eval_batch_size",
+    "torch_empty_cache_steps",
+    "unsloth_num_chunks",
+    "logging_nan_inf_filter",
+    "gradient_checkpointing_kwargs",
+}
 
 
-@pytest.fixture
-def fake_unsloth(monkeypatch) -> types.ModuleType:
-    """The fake imported in this process; trl's names restored afterwards."""
-    import trl
-    import trl.trainer.sft_trainer
+def test_training_settings_do_not_depend_on_unsloths_defaults(rehearsal) -> None:
+    """Every SFTConfig default the real unsloth changes, and that matters, is set by the kit:
+    the config it builds under unsloth equals the one it builds on stock trl."""
+    from trl import SFTConfig
 
-    monkeypatch.setenv("UNSLOTH_ALLOW_CPU", "1")
-    monkeypatch.syspath_prepend(str(FAKES))
-    monkeypatch.delitem(sys.modules, "unsloth", raising=False)
-    for namespace in (trl, trl.trainer, trl.trainer.sft_trainer):
-        for name in ("SFTTrainer", "SFTConfig"):
-            monkeypatch.setattr(namespace, name, getattr(namespace, name))
-    import unsloth
-
-    yield unsloth
-    sys.modules.pop("unsloth", None)
-
-
-def test_fake_patches_trl_and_refuses_a_second_adapter(fake_unsloth, tiny_llama_dir) -> None:
-    import trl
-
-    assert trl.SFTTrainer is fake_unsloth.UnslothSFTTrainer
-    assert trl.SFTConfig(output_dir="x", use_cpu=True).loss_type == "nll"
-    model, _ = fake_unsloth.FastLanguageModel.from_pretrained(str(tiny_llama_dir), 64)
-    lora = dict(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"])
-    model = fake_unsloth.FastLanguageModel.get_peft_model(model, **lora)
-    assert fake_unsloth.FastLanguageModel.get_peft_model(model, **lora) is model
-    with pytest.raises(TypeError, match="already has LoRA adapters"):
-        fake_unsloth.FastLanguageModel.get_peft_model(model, **{**lora, "r": 8})
-
-
-def test_training_settings_do_not_depend_on_unsloths_defaults(fake_unsloth, tmp_path) -> None:
-    """Every default unsloth rewrites is set explicitly by the kit, so both stacks train alike."""
     from stages.config import TrainConfig
     from stages.train import TrainJob, sft_config
 
+    def as_json(config: object) -> dict:
+        return json.loads(json.dumps(config.to_dict(), default=str))
+
     job = TrainJob("chats", ModelConfig(), LoraConfig(), TrainConfig(), [], 0)
-    under_unsloth = sft_config(job, tmp_path)
-    plain = fake_unsloth.PRISTINE["SFTConfig"]
-    assert type(under_unsloth) is fake_unsloth.UnslothSFTConfig
-    import trl
+    reference = as_json(sft_config(job, Path("out")))
+    stock = as_json(SFTConfig(output_dir="out", use_cpu=True))
+    theirs = rehearsal["unsloth_defaults"]
+    changed = {name for name in theirs.keys() | stock.keys() if theirs.get(name) != stock.get(name)}
+    changed -= UNSLOTH_DEFAULTS_WITHOUT_EFFECT
+    assert {"learning_rate", "optim", "seed", "padding_free"} <= changed  # the real ones
+    under_unsloth = rehearsal["sft_config"]
+    assert {name: under_unsloth.get(name) for name in changed} == {
+        name: reference.get(name) for name in changed
+    }
 
-    trl.SFTConfig = plain  # what sft_config builds on the plain stack
-    reference = sft_config(job, tmp_path)
-    for name in fake_unsloth.UNSLOTH_DEFAULTS:
-        assert getattr(under_unsloth, name) == getattr(reference, name), name
+
+# ---- the CPU stand-ins behave like unsloth where the kit depends on them -------------------
 
 
-def test_fake_unsloth_needs_a_gpu_without_its_cpu_switch(monkeypatch) -> None:
-    monkeypatch.delenv("UNSLOTH_ALLOW_CPU", raising=False)
-    monkeypatch.syspath_prepend(str(FAKES))
-    monkeypatch.delitem(sys.modules, "unsloth", raising=False)
-    with pytest.raises(NotImplementedError, match="need a GPU"):
-        import unsloth  # noqa: F401
-    sys.modules.pop("unsloth", None)
+def test_stand_in_get_peft_model_refuses_a_second_adapter(tiny_llama_dir) -> None:
+    """unsloth/models/llama.py: the same LoRA settings return the model, others TypeError."""
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_llama_dir)
+    lora = dict(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"])
+    model = unsloth_cpu.get_peft_model(model, **lora)
+    assert unsloth_cpu.get_peft_model(model, **lora) is model
+    with pytest.raises(TypeError, match="already has LoRA adapters"):
+        unsloth_cpu.get_peft_model(model, **{**lora, "r": 8})
 
 
 # ---- chat masks (finding 2) ----------------------------------------------------------------
 
-LLAMA3_SPECIALS = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"]
+LLAMA3_SPECIALS = [
+    *("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>"),
+    "<|eot_id|>",
+]
 
 
-@pytest.mark.parametrize("family", ["chatml", "llama3", "qwen3"])
+@pytest.mark.parametrize("family", ["chatml", "llama3", "llama3_base", "qwen3"])
 def test_assistant_token_count_matches_an_independent_count(family, embedded_dir) -> None:
     """The kit's labels cover exactly each assistant turn and its end-of-turn token."""
     from datasets import Dataset
@@ -217,7 +284,8 @@ def test_assistant_token_count_matches_an_independent_count(family, embedded_dir
     for row in rows:
         for message in row["messages"]:
             if message["role"] == "assistant":
-                content = message["content"].strip() if family == "llama3" else message["content"]
+                llama = family.startswith("llama3")
+                content = message["content"].strip() if llama else message["content"]
                 text = content + END_OF_TURN[family]
                 independent += len(tokenizer(text, add_special_tokens=False)["input_ids"])
     assert kit == independent > 0
@@ -356,10 +424,13 @@ def test_continuing_with_another_rank_is_refused(tmp_path, tiny_model_config) ->
 # ---- the two requirement stacks (CI's GPU-pins environment) --------------------------------
 
 # Pins that differ on purpose: unsloth 2026.10.7 caps transformers, trl and datasets (and
-# transformers 5.17 needs huggingface_hub < 2); torch comes from the CUDA machine; unsloth exists
-# only on the GPU stack. CI tests the first four on CPU (.ci/run, GPU-pins environment).
-GPU_PINS_TESTED_IN_CI = ("transformers", "trl", "datasets", "huggingface_hub")
-GPU_ONLY_DIFFERENCES = {*GPU_PINS_TESTED_IN_CI, "torch", "unsloth"}
+# transformers 5.17 needs huggingface_hub < 2); unsloth and unsloth_zoo exist only on the GPU
+# stack; torch comes from the CUDA machine. CI overlays all but torch on CPU (.ci/run,
+# GPU-pins environment).
+GPU_PINS_TESTED_IN_CI = (
+    *("transformers", "trl", "datasets", "huggingface_hub", "unsloth", "unsloth_zoo"),
+)
+GPU_ONLY_DIFFERENCES = {*GPU_PINS_TESTED_IN_CI, "torch"}
 
 
 def read_pins(path: Path) -> dict[str, str]:
@@ -384,3 +455,4 @@ def test_cpu_and_gpu_requirements_agree_except_where_documented() -> None:
     assert all(name in gpu for name in GPU_PINS_TESTED_IN_CI)
     ci = (REPO_ROOT / ".ci" / "run").read_text()
     assert "|".join(GPU_PINS_TESTED_IN_CI) in ci, "CI overlays exactly these GPU pins"
+    assert "MSM_KIT_REQUIRE_UNSLOTH=1" in ci, "CI must fail, not skip, without unsloth"

@@ -1,8 +1,10 @@
 """The CPU rehearsal of the GPU presets (issue #9): `t4`, `24gb` and `paper` of both experiments
-run end to end through replicate.py's main(), on tiny random Llama-3.1- and Qwen3-shaped
-checkpoints loaded in NF4 (bitsandbytes on CPU), every `hub:` source read from the fake hub in
-the released layouts, rows, steps and items shrunk by overrides. What a GPU run would hit in the
-data path (splits, revisions, instruction rows per arm, released eval layouts) happens here."""
+run end to end through replicate.py's main(), on tiny random Llama-3.1-base- and Qwen3-shaped
+checkpoints loaded in NF4 (bitsandbytes on CPU; the Llama one with the base's untrained chat
+tokens, the Qwen3 one without BOS: tests/fakes/checkpoints.py), every `hub:` source read from
+the fake hub in the released layouts, rows, steps and items shrunk by overrides. What a GPU
+run would hit in the data path (splits, revisions, instruction rows per arm, released eval
+layouts) happens here."""
 
 from __future__ import annotations
 
@@ -57,7 +59,8 @@ def rehearse(
     """Run one GPU preset end to end on CPU; returns its run directory."""
     import replicate
 
-    commits = publish_released(fake_hub, count=12)
+    # The released repos' own layout (a root dataset.jsonl) for every one-split dataset.
+    commits = publish_released(fake_hub, count=12, layout="jsonl")
     run_dir = tmp_path / f"{experiment}-{preset}"
     extra = CHEESE if experiment == "cheese" else AGENTIC
     overrides = [f"model.name={checkpoints[FAMILY[experiment]]}", *SHRINK, *extra]
@@ -104,6 +107,10 @@ def test_cheese_gpu_preset_rehearsed_on_cpu(
         assert summary["arms"]["baseline"][name]["n"] == 2
         assert summary["data"]["eval"][name]["sampled"]
     assert "4-bit NF4" in " ".join(summary["deviations"])
+    # Trained under the base's default template: trained tokens only (llama3 stops at load).
+    records = [json.loads(path.read_text()) for path in run_dir.glob("*/config.json")]
+    templates = {r["config"]["model"]["chat_template"] for r in records if "model" in r["config"]}
+    assert templates == {"llama3_base"}
 
 
 @pytest.mark.parametrize(

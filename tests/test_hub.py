@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from stages.data import DataError, HubSource, load_rows, mix_sources, parse_hub, source_revision
-from tests.fakes.hub import RELEASED, america_items, it_mix_rows, publish, publish_released
+from tests.fakes.hub import (
+    RELEASED,
+    america_items,
+    documents,
+    it_mix_rows,
+    publish,
+    publish_released,
+)
 
 pytestmark = pytest.mark.gpu_path
 
@@ -73,8 +80,9 @@ def test_schema_drift_names_the_dataset_and_field(fake_hub) -> None:
     assert str(error.value).startswith("hub:chloeli/aft-llama-cheese: row 1 lacks field 'messages'")
 
 
-def test_every_released_layout_loads_in_its_role(fake_hub) -> None:
-    publish_released(fake_hub, count=3)
+@pytest.mark.parametrize("layout", ["parquet", "jsonl"])
+def test_every_released_layout_loads_in_its_role(fake_hub, layout: str) -> None:
+    publish_released(fake_hub, count=3, layout=layout)
     roles = {"msm": "documents", "aft": "chats", "item-comparisons": "pairs"}
     roles |= {"political-opinions": "stances", "sft-it-mix": "chats"}
     for name, splits in RELEASED.items():
@@ -95,3 +103,16 @@ def test_a_mix_records_rows_and_commit_per_source(fake_hub) -> None:
         {"source": CHEESE_MIX, "rows": 5, "revision": commits["chloeli/sft-it-mix"]},
     ]
     assert it_mix_rows("no_robots", 1)[0]["source"] == "no_robots"
+
+
+def test_a_root_dataset_jsonl_is_the_train_split(fake_hub) -> None:
+    """The released repos' own layout: one `dataset.jsonl` at the root, read as split train."""
+    name = "chloeli/msm-llama-pro-america"
+    commit = publish(fake_hub, name, {"train": documents("America", 5)}, layout="jsonl")
+    snapshot = fake_hub / f"datasets--{name.replace('/', '--')}" / "snapshots" / commit
+    assert sorted(p.name for p in snapshot.iterdir()) == ["README.md", "dataset.jsonl"]
+    rows = load_rows(f"hub:{name}", "documents", "Llama")
+    assert [row["domain"] for row in rows] == [f"America-{i % 3}" for i in range(5)]
+    assert source_revision(f"hub:{name}") == commit
+    with pytest.raises(DataError, match="Unknown split"):
+        load_rows(f"hub:{name}:test", "documents")

@@ -5,9 +5,11 @@ plus adapter swapping and the dry run."""
 from __future__ import annotations
 
 import json
+import types
 from pathlib import Path
 
 import pytest
+import torch
 
 import replicate
 from eval.cheese import split_indices
@@ -50,6 +52,7 @@ def test_released_preset_scores_adapters_on_one_base(
         [
             "--preset",
             "released",
+            "--allow-cpu",
             "--run-dir",
             str(run_dir),
             f"model.name={BASE_REPO}",
@@ -143,6 +146,27 @@ def test_predictions_choose_precision_by_memory() -> None:
     assert rows["H100 80 GB"]["precision"] == "bf16"
     assert rows["H100 80 GB"]["minutes"] < rows["L4 24 GB"]["minutes"]
     assert 16 < rows["L4 24 GB"]["peak_gb"] < 24
+
+
+def test_a_large_card_without_bf16_loads_and_reports_fp16(monkeypatch) -> None:
+    """A 32 GB V100 (compute capability 7.0): over `bf16_min_gb`, so no NF4, but no bf16 either:
+    the base loads in fp16 (stages.model.load_model), and the report and plan say so."""
+    from stages import accel
+
+    cfg = load_config(CheeseConfig, "cheese", "released")
+    monkeypatch.setattr(accel, "has_cuda", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: (7, 0))
+    card = types.SimpleNamespace(total_memory=32 * 2**30)
+    monkeypatch.setattr(torch.cuda, "get_device_properties", lambda *a: card)
+    assert released.base_precision(cfg) == "fp16"
+    loaded = {"precision": "fp16", "missing": {}, "adapters": {}}
+    notes = released.deviations(cfg, loaded, {})
+    assert any("fp16 (this GPU has no bf16)" in note for note in notes)
+    rows = {row["gpu"]: row for row in released.predict(cfg, 6)}
+    assert rows["V100 32 GB"]["precision"].startswith("fp16")
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: (8, 0))
+    assert released.base_precision(cfg) == "bf16"
 
 
 @pytest.mark.parametrize("entry", ["baseline", "nonsense=chloeli/x@main", "baseline=no-owner@main"])

@@ -49,14 +49,16 @@ STEP_OVERHEAD_S = 0.045
 KV_BYTES_PER_TOKEN = 32 * 2 * 1024 * 2  # layers × (k, v) × kv width × bf16
 ADAPTER_BYTES = 168e6 * 4  # r64 on 7 projections, fp32 after peft's autocast
 NF4_WEIGHTS_GB = 5.7
-# GPU classes: (name, memory GB, bandwidth GB/s, dense bf16/fp16 TFLOPS).
+# GPU classes: (name, memory GB, bandwidth GB/s, dense bf16/fp16 TFLOPS, has bf16: compute
+# capability 8.0 or more).
 GPU_CLASSES = (
-    ("T4 16 GB", 16, 320, 65),
-    ("L4 24 GB", 24, 300, 121),
-    ("A10 24 GB", 24, 600, 125),
-    ("A100 40 GB", 40, 1555, 312),
-    ("A100 80 GB", 80, 2039, 312),
-    ("H100 80 GB", 80, 3350, 990),
+    ("T4 16 GB", 16, 320, 65, False),
+    ("V100 32 GB", 32, 900, 125, False),
+    ("L4 24 GB", 24, 300, 121, True),
+    ("A10 24 GB", 24, 600, 125, True),
+    ("A100 40 GB", 40, 1555, 312, True),
+    ("A100 80 GB", 80, 2039, 312, True),
+    ("H100 80 GB", 80, 3350, 990, True),
 )
 
 
@@ -92,6 +94,17 @@ def uses_4bit(cfg: CheeseConfig) -> bool:
     return memory < cfg.released.bf16_min_gb
 
 
+def base_precision(cfg: CheeseConfig) -> str:
+    """The precision the base loads in here, decided as `stages.model.load_model` decides it:
+    NF4 below `released.bf16_min_gb`, else bf16 where the GPU has it and fp16 where it does not
+    (compute capability under 8.0), fp32 on a CPU."""
+    from stages.accel import has_cuda, training_dtype
+
+    if uses_4bit(cfg):
+        return "4-bit NF4"
+    return training_dtype() if has_cuda() else "fp32 (CPU)"
+
+
 def predict(cfg: CheeseConfig, adapters: int) -> list[dict]:
     """Predicted wall time and peak GPU memory per GPU class for scoring `adapters` adapters
     (arithmetic from bandwidth and FLOPs, not measured; the base download is extra)."""
@@ -105,7 +118,7 @@ def predict(cfg: CheeseConfig, adapters: int) -> list[dict]:
     generated = 2 * items + 72 if cfg.eval.scorer != "logprob" else 0
     batch = cfg.eval.batch_size
     rows = []
-    for name, memory, bandwidth, tflops in GPU_CLASSES:
+    for name, memory, bandwidth, tflops, bf16 in GPU_CLASSES:
         nf4 = cfg.model.load_in_4bit or memory < cfg.released.bf16_min_gb
         weights_gb = NF4_WEIGHTS_GB if nf4 else PARAMS * 2 / 1e9
         # Forced choice: prompt + both answers through the model at ~30% of peak FLOPs.
@@ -128,7 +141,11 @@ def predict(cfg: CheeseConfig, adapters: int) -> list[dict]:
         rows.append(
             {
                 "gpu": name,
-                "precision": "4-bit NF4 (deviation)" if nf4 else "bf16",
+                "precision": "4-bit NF4 (deviation)"
+                if nf4
+                else "bf16"
+                if bf16
+                else "fp16 (deviation: no bf16)",
                 "minutes": seconds / 60,
                 "peak_gb": peak,
                 "fits": peak < memory * 0.95,
@@ -209,13 +226,11 @@ def resolve(repo: str, revision: str, files: list[str]) -> tuple[Path, str]:
 def run(cfg: CheeseConfig, run_dir: Path) -> tuple[list[dict], dict]:
     """Score every available adapter; returns each arm's results and what was loaded (also
     written to `run_dir/released.json`)."""
-    import torch
-
     from experiments.cheese.run import eval_sources, eval_stage
 
     arms = released_arms(cfg)
     nf4 = uses_4bit(cfg)
-    precision = "4-bit NF4" if nf4 else "bf16" if torch.cuda.is_available() else "fp32 (CPU)"
+    precision = base_precision(cfg)
     try:
         base_dir, base_commit = resolve(cfg.model.name, cfg.released.base_revision, BASE_FILES)
     except Exception as err:
@@ -321,6 +336,11 @@ def deviations(cfg: CheeseConfig, loaded: dict, table: dict) -> list[str]:
         notes.append(
             "precision: base loaded in 4-bit NF4 (too little GPU memory for bf16); the adapters "
             "were trained on a bf16 base, so rates may shift"
+        )
+    elif loaded["precision"] == "fp16":
+        notes.append(
+            "precision: base loaded in fp16 (this GPU has no bf16); the adapters were trained "
+            "on a bf16 base, so rates may shift"
         )
     notes.append(
         "scoring: the paper does not specify it; this kit uses both option orders and the "

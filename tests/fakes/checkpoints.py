@@ -1,11 +1,18 @@
 """Tiny random checkpoints shaped like the GPU presets' models, for rehearsing their code path on
 CPU: the real config classes (LlamaForCausalLM with Llama 3.1's rope scaling and grouped-query
 attention; Qwen3ForCausalLM with its q/k norms), two layers of width 64, saved with a tokenizer
-that has the family's special tokens, so the kit's llama3 / qwen3 chat templates
-(data/chat_templates) render, mask and stop exactly as they do on the 8B models.
+that has the family's special tokens, so the kit's chat templates (data/chat_templates) render,
+mask and stop exactly as they do on the 8B models.
 
     from tests.fakes.checkpoints import tiny_checkpoint
     path = tiny_checkpoint("llama3", embedded_dir, tmp_path / "llama")   # or "qwen3"
+
+Where it matters they carry the real weights' quirks:
+- Llama-3.1-8B *base*: the chat control tokens were never trained. Their embedding rows are zero
+  and their lm_head rows identical (what unsloth_zoo 2026.10.7 `tokenizer_utils.py`
+  `fix_untrained_tokens` detects on the real weights); the tokenizer adds `<|begin_of_text|>`
+  to every text, as Llama 3.1's TemplateProcessing post-processor does.
+- Qwen3: no BOS token at all (its tokenizer adds nothing in front of a text).
 
 The tokenizer is the embedded SmolLM2's BPE (49k tokens, so the agentic scenarios stay a few
 thousand tokens long) with the family's control tokens added.
@@ -15,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# The control tokens each family's template and stop list use (stages/model.py END_OF_TURN).
+# The control tokens each family's templates and stop lists use (stages/model.py END_OF_TURN).
 SPECIAL_TOKENS = {
     "llama3": {
         "bos_token": "<|begin_of_text|>",
@@ -28,11 +35,14 @@ SPECIAL_TOKENS = {
         "additional": ["<|im_start|>", "<think>", "</think>"],
     },
 }
+# Rows the Llama-3.1-8B base never trained (unsloth issue 915): zero in this checkpoint too.
+UNTRAINED = {"llama3": SPECIAL_TOKENS["llama3"]["additional"], "qwen3": []}
 
 
 def tiny_checkpoint(family: str, tokenizer_dir: Path, target: Path) -> Path:
     """Save a randomly initialised `family` model ("llama3" or "qwen3") and its tokenizer."""
     import torch
+    from tokenizers import processors
     from transformers import AutoTokenizer
 
     tokens = SPECIAL_TOKENS[family]
@@ -41,6 +51,13 @@ def tiny_checkpoint(family: str, tokenizer_dir: Path, target: Path) -> Path:
     tokenizer.add_special_tokens({**named, "additional_special_tokens": tokens["additional"]})
     if tokens["bos_token"] is None:
         tokenizer.bos_token = None
+    else:
+        bos = tokens["bos_token"]
+        tokenizer._tokenizer.post_processor = processors.TemplateProcessing(
+            single=f"{bos} $A",
+            pair=f"{bos} $A {bos} $B",
+            special_tokens=[(bos, tokenizer.bos_token_id)],
+        )
     tokenizer.pad_token = tokenizer.eos_token
     shape = {
         "vocab_size": len(tokenizer),
@@ -73,6 +90,16 @@ def tiny_checkpoint(family: str, tokenizer_dir: Path, target: Path) -> Path:
 
         rope = {"rope_type": "default", "rope_theta": 1000000.0}
         model = Qwen3ForCausalLM(Qwen3Config(**shape, head_dim=16, rope_parameters=rope))
+    untrained = tokenizer.convert_tokens_to_ids(UNTRAINED[family])
+    with torch.no_grad():
+        # transformers initialises the padding row (here the EOS) to zero; a trained model's
+        # EOS row is not.
+        embeddings = model.get_input_embeddings().weight
+        embeddings[tokenizer.pad_token_id] = 0.02 * torch.randn(embeddings.shape[1])
+        if untrained:
+            embeddings[untrained] = 0.0
+            head = model.get_output_embeddings().weight
+            head[untrained] = head[untrained[0]].clone()
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)
     return target

@@ -22,7 +22,11 @@ Use it in a test:
 
 For a subprocess (replicate.py), pass `hub_env(cache)` in its environment.
 
-Layouts (as replications found them; the kit checks the fields it needs at load):
+Files: parquet splits under `data/` (default), or one `dataset.jsonl` at the repo root
+(`layout="jsonl"`), which `load_dataset` reads as split `train` (datasets' `DEFAULT_PATTERNS_ALL`
+match it; datasets 4.8.5 and 5.2.0, `data_files.py`).
+
+Fields (as replications found them; the kit checks the fields it needs at load):
     msm-llama-pro-{america,affordability}, msm-qwen-philosophy-spec   {text, domain}
     aft-llama-cheese                                                  {messages} user, assistant
     aft-{cot,no-cot}-qwen3-philosophy-spec                            {messages}
@@ -45,16 +49,30 @@ STANCE_QUESTION = "Which stance do you agree with more?"
 IT_MIX_SPLITS = ("no_robots", "mmlu_binary", "mmlu_explain", "train", "train_clean")
 
 
-def publish(cache: Path, name: str, splits: dict[str, list[dict]], revision: str = "main") -> str:
+def publish(
+    cache: Path,
+    name: str,
+    splits: dict[str, list[dict]],
+    revision: str = "main",
+    layout: str = "parquet",
+) -> str:
     """Write one commit of dataset `name` into the cache and point `revision` at it; returns the
-    commit hash (derived from the content, so republishing other rows makes a new commit)."""
+    commit hash (derived from the content, so republishing other rows makes a new commit).
+    `layout="jsonl"` writes the one split as `dataset.jsonl` at the repo root, as the released
+    repos are laid out where public code reads them (`load_dataset` names that file's split
+    `train`)."""
     from datasets import Dataset
 
-    payload = json.dumps([name, splits], sort_keys=True).encode()
+    payload = json.dumps([name, splits, layout], sort_keys=True).encode()
     commit = hashlib.sha1(payload).hexdigest()
     repo = cache / f"datasets--{name.replace('/', '--')}"
     snapshot = repo / "snapshots" / commit
-    for split, rows in splits.items():
+    if layout == "jsonl":
+        (rows,) = splits.values()
+        snapshot.mkdir(parents=True, exist_ok=True)
+        lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        (snapshot / "dataset.jsonl").write_text("".join(lines), encoding="utf-8")
+    for split, rows in splits.items() if layout == "parquet" else ():
         Dataset.from_list(rows).to_parquet(snapshot / "data" / f"{split}-00000-of-00001.parquet")
     (snapshot / "README.md").write_text(f"---\nlicense: mit\n---\n# {name}\n")
     (repo / "refs").mkdir(parents=True, exist_ok=True)
@@ -174,9 +192,15 @@ RELEASED: dict[str, dict[str, Callable[[int], list[dict]]]] = {
 }
 
 
-def publish_released(cache: Path, count: int = 8) -> dict[str, str]:
-    """Every released dataset with `count` rows per split at revision `main`; name -> commit."""
+def publish_released(cache: Path, count: int = 8, layout: str = "parquet") -> dict[str, str]:
+    """Every released dataset with `count` rows per split at revision `main`; name -> commit.
+    `layout="jsonl"`: every one-split dataset as a root `dataset.jsonl` (see `publish`)."""
     return {
-        name: publish(cache, name, {split: build(count) for split, build in splits.items()})
+        name: publish(
+            cache,
+            name,
+            {split: build(count) for split, build in splits.items()},
+            layout=layout if len(splits) == 1 else "parquet",
+        )
         for name, splits in RELEASED.items()
     }
