@@ -63,20 +63,21 @@ def _free_bytes(folder: Path) -> int:
 
 
 def describe(err: OSError) -> str:
-    """One line: what happened, where, and what to do."""
+    """One line: what happened, where (when the error names a file), and what to do."""
     if err.errno is None:  # raised by a library with a message of its own
         return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    where = err.filename or "a file"
+    what = err.strerror or os.strerror(err.errno)
+    # A short write reported at close names no file.
+    where = f"{err.filename}: " if err.filename else ""
     code = err.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return (
-            f"no space left on the disk holding {where}: free some space (or choose a "
-            f"--run-dir on another disk), {RESUME}"
-        )
+        return f"{where}{what}: free some space (or choose a --run-dir on another disk), {RESUME}"
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"{where}: {err.strerror}; make it writable (or choose another --run-dir), {RESUME}"
+        return f"{where}{what}; make it writable (or choose another --run-dir), {RESUME}"
     if code == errno.EISDIR:
-        return f"{where} is a folder where a file belongs: give the path of the file itself"
-    if code in (errno.ENOTDIR, errno.EEXIST):
-        return f"{where}: a file stands where a folder belongs; move it or choose another path"
-    return f"{where}: {err.strerror or err}"
+        return f"{where}a folder where a file belongs: give the path of the file itself"
+    if code in (errno.ENOTDIR, errno.EEXIST) and err.filename:
+        path = Path(err.filename)
+        blocker = next((p for p in (path, *path.parents) if p.is_file()), path)
+        return f"{blocker} is a file where a folder belongs; move it or choose another path"
+    return f"{where}{what}"

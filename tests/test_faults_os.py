@@ -165,7 +165,7 @@ def _failing_torch_save(monkeypatch, text: str, on: str) -> None:
 @pytest.mark.parametrize(
     ("torch_error", "full", "message"),
     [
-        (TORCH_SHORT_WRITE, True, "no space left on the disk holding"),
+        (TORCH_SHORT_WRITE, True, "No space left on device: free some space"),
         (TORCH_READ_ONLY, False, "Read-only file system; make it writable"),
     ],
 )
@@ -197,7 +197,7 @@ def test_checkpoint_on_a_full_or_read_only_disk_is_one_line_and_resumes(
 @pytest.mark.parametrize(
     ("failure", "message"),
     [
-        ("full", "no space left on the disk holding"),
+        ("full", "No space left on device: free some space"),
         ("read-only", "Permission denied; make it writable"),
     ],
 )
@@ -264,7 +264,7 @@ def test_run_dir_naming_a_file_is_one_line(tmp_path, monkeypatch, capsys) -> Non
     code, err = replicate_cli(monkeypatch, capsys, "--run-dir", str(afile))
     assert_one_line(code, err, f"--run-dir {afile} is a file")
     code, err = replicate_cli(monkeypatch, capsys, "--run-dir", str(afile / "run"))
-    assert_one_line(code, err, "a file stands where a folder belongs")
+    assert_one_line(code, err, f"{afile} is a file where a folder belongs")
     assert afile.read_text() == "not a folder"
 
 
@@ -272,7 +272,7 @@ def test_a_folder_where_a_data_file_belongs_is_one_line(tmp_path, monkeypatch, c
     folder = tmp_path / "aft"
     folder.mkdir()
     code, err = replicate_cli(monkeypatch, capsys, "--dry-run", f"data.aft={folder}")
-    assert_one_line(code, err, f"{folder} is a folder where a file belongs")
+    assert_one_line(code, err, f"{folder}: a folder where a file belongs")
 
 
 def test_unwritable_home_for_the_embedded_model_names_the_cache_variable(
@@ -502,7 +502,7 @@ def test_a_real_small_disk_mid_stage_is_one_line_and_resumes(
 
         monkeypatch.setattr(train, "seal", seal_then_remount)
     code, err = cli(monkeypatch, capsys, lambda argv: bool(train.run(job, stage)) and 0)
-    message = "no space left on the disk" if trouble == "full" else "Read-only file system;"
+    message = "No space left on device: free" if trouble == "full" else "Read-only file system;"
     assert_one_line(code, err, message)
     monkeypatch.undo()
 
