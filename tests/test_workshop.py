@@ -4,6 +4,10 @@ mode (WORKSHOP_QUICK=1: the tiny preset shrunk to a few minutes), showing the ta
 
 from __future__ import annotations
 
+import ast
+import os
+import shutil
+import subprocess
 import sys
 import time
 from datetime import datetime
@@ -37,6 +41,57 @@ def test_notebook_is_generated_from_its_text_twin() -> None:
     for index in exercises:
         answer = built.cells[index + 2]
         assert answer.cell_type == "markdown" and answer.source.startswith("<details>")
+
+
+def _code() -> str:
+    """The notebook's code cells, in order, as one program (jupytext percent format)."""
+    return (NOTEBOOKS / "workshop.py").read_text()
+
+
+def test_unsloth_is_imported_before_anything_imports_trl(tmp_path: Path) -> None:
+    # Everything the notebook runs before its import_unsloth_first call, then a look at what
+    # is imported: unsloth must come before trl, transformers and peft (it patches them).
+    head, call, _ = _code().partition("accel.import_unsloth_first(cfg.model)")
+    assert call, "the notebook must call accel.import_unsloth_first(cfg.model) once cfg exists"
+    probe = head + "\nprint(sorted(m for m in ('trl', 'transformers', 'peft') if m in sys.modules))"
+    env = os.environ | {"WORKSHOP_QUICK": "1", "WORKSHOP_RUN_ROOT": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=NOTEBOOKS, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+    # And nothing that trains or scores is imported in an earlier cell.
+    assert "experiments.chains" not in head and "stages.train" not in head
+
+
+def test_drive_gets_finished_files_never_checkpoints(tmp_path: Path) -> None:
+    tree = ast.parse(_code())
+    copy = next(
+        n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "copy_new_files"
+    )
+    namespace: dict = {"Path": Path, "shutil": shutil}
+    exec(compile(ast.Module([copy], []), "workshop.py", "exec"), namespace)
+    copy_new_files = namespace["copy_new_files"]
+
+    run, drive = tmp_path / "run", tmp_path / "drive"
+    for name in ("results.json", "msm-s0/manifest.json", "msm-s0/adapter/adapter.safetensors"):
+        (run / name).parent.mkdir(parents=True, exist_ok=True)
+        (run / name).write_text(name)
+    checkpoint = run / "aft-s0" / "checkpoints" / "checkpoint-2" / "optimizer.pt"
+    checkpoint.parent.mkdir(parents=True)
+    checkpoint.write_text("written and deleted every few steps")
+    (run / ".lock").write_text("pid")
+
+    assert copy_new_files(run, drive) == 3
+    assert not (drive / "aft-s0" / "checkpoints").exists() and not (drive / ".lock").exists()
+    assert (drive / "msm-s0" / "adapter" / "adapter.safetensors").read_text().endswith("tensors")
+    assert copy_new_files(run, drive) == 0  # unchanged files are not rewritten
+    (run / "results.json").write_text("a longer, newer results file")
+    (run / "msm-s0" / "manifest.json").unlink()
+    assert copy_new_files(run, drive) == 1
+    assert (drive / "msm-s0" / "manifest.json").exists(), "nothing is deleted on Drive"
+    # The way back after a disconnect: the finished files return to a fresh runtime's disk.
+    assert copy_new_files(drive, tmp_path / "fresh") == 3
 
 
 def _text(cell: dict) -> str:
@@ -75,6 +130,7 @@ def test_notebook_runs_top_to_bottom_on_cpu(
     monkeypatch.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
     monkeypatch.setenv("WORKSHOP_QUICK", "1")
     monkeypatch.setenv("WORKSHOP_RUN_ROOT", str(tmp_path / "runs"))
+    monkeypatch.setenv("WORKSHOP_DRIVE_ROOT", str(tmp_path / "drive"))  # the Colab layout
     notebook = jupytext.read(NOTEBOOKS / "workshop.py")
     client = NotebookClient(
         notebook,
@@ -105,4 +161,8 @@ def test_notebook_runs_top_to_bottom_on_cpu(
     mine = _text(_cell(notebook, "my_pairs = ["))
     assert all(arm in mine for arm in ARMS), mine[:2000]
     assert (tmp_path / "runs" / "workshop-cheese-tiny-quick" / "results.json").exists()
+    drive = tmp_path / "drive"
+    assert (drive / "workshop-cheese-tiny-quick" / "results.json").exists()
+    assert (drive / "workshop-agentic-tiny-quick").is_dir()
+    assert not list(drive.rglob("checkpoints")), "checkpoints stay off Drive"
     assert elapsed < BUDGET_S, f"the notebook took {elapsed:.0f} s on CPU (budget {BUDGET_S})"
