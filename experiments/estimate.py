@@ -467,7 +467,7 @@ def fitting_override(job: TrainJob, stack: str, budget: float) -> str:
     if stack == "plain" and job.model.load_in_4bit:
         fits = peak_memory_gb(job.model, job.lora, job.train, True, unsloth=True) <= budget
         if fits and job.model.use_unsloth:
-            return "installing unsloth (pip install -r requirements-gpu.txt)"
+            return "installing unsloth (bash install.sh gpu)"
         if fits:
             return "model.use_unsloth=true"
     section, train = TRAIN_SECTION[job.kind], job.train
