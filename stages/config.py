@@ -41,8 +41,6 @@ class Range:
     low_open: bool = False
 
     def problem(self, value: object) -> str | None:
-        if isinstance(value, float) and not math.isfinite(value):
-            return "must be a finite number"
         if self.low_open and not value > self.low:  # type: ignore[operator]
             return f"must be above {self.low:g}"
         if not self.low <= value <= self.high:  # type: ignore[operator]
@@ -187,18 +185,24 @@ def load_config(cls: type[T], experiment: str, preset: str, overrides: list[str]
 
 
 def check_ranges(config: object, prefix: str = "") -> None:
-    """Every value against its class's `RANGES` (lists element by element), sections too; the
-    first value out of range is a one-line ConfigError naming the dotted key."""
+    """Every value against its class's `RANGES` (lists element by element), sections too, and
+    every float for being finite; the first value out of range is a one-line ConfigError naming
+    the dotted key."""
     rules = getattr(type(config), "RANGES", {})
     for item in dataclasses.fields(config):  # type: ignore[arg-type]
         value = getattr(config, item.name)
         if dataclasses.is_dataclass(value):
             check_ranges(value, f"{prefix}{item.name}.")
-        elif item.name in rules:
-            for element in value if isinstance(value, list) else [value]:
-                problem = rules[item.name].problem(element)
-                if problem:
-                    raise ConfigError(f"{prefix}{item.name} = {element!r}: {problem}")
+            continue
+        rule = rules.get(item.name)
+        for element in value if isinstance(value, list) else [value]:
+            # inf and nan pass a comparison with an open bound; no setting means them.
+            if isinstance(element, float) and not math.isfinite(element):
+                problem = "must be a finite number"
+            else:
+                problem = rule.problem(element) if rule else None
+            if problem:
+                raise ConfigError(f"{prefix}{item.name} = {element!r}: {problem}")
 
 
 def apply_overrides(config: object, overrides: list[str]) -> None:
