@@ -196,7 +196,7 @@ def check_ranges(config: object, prefix: str = "") -> None:
             continue
         rule = rules.get(item.name)
         for element in value if isinstance(value, list) else [value]:
-            # inf and nan pass a comparison with an open bound; no setting means them.
+            # inf passes an open-ended range and nan fails naming the wrong bound; neither is meant.
             if isinstance(element, float) and not math.isfinite(element):
                 problem = "must be a finite number"
             else:
