@@ -17,14 +17,20 @@ import pytest
 import torch
 
 from eval.agentic import read_rows, run_eval
-from experiments.chains import ArmPlan
+from experiments.agentic import run as agentic
+from experiments.agentic.config import AgenticConfig
+from experiments.chains import ArmPlan, training_stages
+from experiments.cheese.arms import plan_arms
 from experiments.cheese.config import CheeseConfig
-from experiments.cheese.run import arm_eval_config, eval_stage
+from experiments.cheese.run import arm_eval_config, eval_configs, eval_stage
+from experiments.estimate import print_plan, stage_status
 from stages import manifest, train
 from stages.config import ConfigError, config_hash, hash_view, load_config, to_dict
+from stages.inputs import local_inputs
+from stages.model import load_for_eval
 from stages.train import TrainJob
 from tests.test_agentic import BLACKMAIL_ACT, MODEL, counting_generator, small_cfg
-from tests.test_faults import REDUCED, dry_run_plan
+from tests.test_faults import REDUCED, cheese_tiny, dry_run_plan
 from tests.test_train import SMALL_LORA, adapter_weights, quick_train
 
 pytestmark = pytest.mark.faults
@@ -81,8 +87,6 @@ def tiny_cheese(tmp_path: Path, model, *overrides: str) -> CheeseConfig:
 
 def score_baseline(cfg: CheeseConfig, stage_dir: Path) -> dict:
     """The baseline arm's eval stage on the tiny model, as eval_arm runs it."""
-    from stages.model import load_for_eval
-
     plan = ArmPlan("baseline", 0, [], stage_dir.name)
 
     def load():
@@ -106,6 +110,8 @@ def test_edited_eval_file_redoes_its_eval_stage_and_the_table_changes(
     cfg = tiny_cheese(tmp_path, tiny_model_config)
     stage = tmp_path / "run" / "eval-baseline"
     before = score_baseline(cfg, stage)
+    plan = ArmPlan("baseline", 0, [], stage.name)
+    assert stage_status(stage, eval_configs(cfg, plan, None)[stage.name], True) == ("done", "")
     swap_pairs(tmp_path / "pairs.jsonl")  # same path, every liked/disliked pair swapped
     capsys.readouterr()
 
@@ -135,8 +141,6 @@ def test_cut_aft_file_redoes_the_aft_stage(tmp_path, tiny_model_config, corpora,
 
 
 def test_edited_chat_template_is_an_input(tmp_path, tiny_model_config, corpora) -> None:
-    from stages.inputs import local_inputs
-
     job = chats_job(tiny_model_config, corpora["chats"])
     assert "data/chat_templates/chatml.jinja" in job.inputs
     assert local_inputs([corpora["chats"]]) == {corpora["chats"]: job.inputs[corpora["chats"]]}, (
@@ -154,10 +158,6 @@ def finished_stage(stage_dir: Path, current: object, artifact: str = "results.js
 
 
 def test_dry_run_names_the_stages_an_edit_will_redo(tmp_path, capsys) -> None:
-    from experiments.chains import training_stages
-    from experiments.cheese.arms import plan_arms
-    from experiments.cheese.run import eval_configs
-
     corpus = tmp_path / "msm_affordability.jsonl"
     shutil.copy(CHEESE / "msm_affordability.jsonl", corpus)
     pairs = tmp_path / "pairs.jsonl"
@@ -174,8 +174,6 @@ def test_dry_run_names_the_stages_an_edit_will_redo(tmp_path, capsys) -> None:
         finished_stage(run_dir / stage, current)
 
     def plan_text() -> str:
-        from experiments.estimate import print_plan
-
         now = load_config(CheeseConfig, "cheese", "tiny", overrides)
         print_plan(now, plan_arms(now), run_dir)  # planned anew, as a rerun does
         return capsys.readouterr().out
@@ -194,17 +192,17 @@ def test_dry_run_names_the_stages_an_edit_will_redo(tmp_path, capsys) -> None:
     assert f"[redo] {run_dir / 'eval-baseline'}: {pairs} changed since it ran" in out
     assert out.count("changed: redo") == 2 and out.count("│ done") == 1  # msm_america-s0 kept
 
+    dry = cheese_tiny("--dry-run", "--run-dir", str(run_dir), *overrides)  # as a user runs it
+    assert dry.returncode == 0, dry.stderr[-2000:]
+    assert f"[redo] {run_dir / 'msm_affordability-s0'}: {corpus} changed since it ran" in dry.stdout
+
 
 def test_eval_setting_redoes_eval_stages_only_and_the_dry_run_says_so(tmp_path, capsys) -> None:
-    from experiments.cheese.arms import plan_arms
-    from experiments.cheese.run import eval_configs
-
     cfg = load_config(CheeseConfig, "cheese", "tiny", REDUCED)
     baseline = next(p for p in plan_arms(cfg) if p.arm == "baseline")
     run_dir = tmp_path / "run"
     for stage, current in eval_configs(cfg, baseline, None).items():
         finished_stage(run_dir / stage, current)
-    from experiments.estimate import print_plan
 
     changed = load_config(CheeseConfig, "cheese", "tiny", [*REDUCED, "eval.max_new_tokens=9"])
     print_plan(changed, plan_arms(changed), run_dir)  # no ConfigError: evals are redone
@@ -213,9 +211,6 @@ def test_eval_setting_redoes_eval_stages_only_and_the_dry_run_says_so(tmp_path, 
 
 
 def test_stage_from_an_older_kit_says_so(tmp_path, capsys) -> None:
-    from experiments.chains import training_stages
-    from experiments.cheese.arms import plan_arms
-
     cfg = load_config(CheeseConfig, "cheese", "tiny", REDUCED)
     job = training_stages(plan_arms(cfg))["msm_affordability-s0"]
     old = {k: v for k, v in to_dict(job).items() if k != "inputs"}  # before inputs were hashed
@@ -233,6 +228,15 @@ def agentic_stage(tmp_path: Path) -> tuple[Path, list[int]]:
     generator, calls = counting_generator()
     run_eval(MODEL, small_cfg(), stage, arm="baseline", make_generator=lambda: generator)
     return stage, calls
+
+
+def test_dry_run_and_run_agree_on_a_finished_agentic_stage(tmp_path) -> None:
+    stage, _ = agentic_stage(tmp_path)
+    cfg = load_config(AgenticConfig, "agentic", "tiny")
+    cfg.model, cfg.eval = MODEL, small_cfg()
+    plan = ArmPlan("baseline", 0, [], stage.name)
+    current = agentic.eval_configs(cfg, plan, None)[stage.name]
+    assert stage_status(stage, current, True) == ("done", "")
 
 
 def rerun(stage: Path) -> list[int]:
