@@ -44,7 +44,7 @@ def embedded_model_dir() -> Path:
     package_dir = Path(next(iter(spec.submodule_search_locations)))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        turn = os.open(target.with_name(f"{target.name}.lock"), os.O_CREAT | os.O_RDWR)
+        turn = os.open(target.with_name(f"{target.name}.lock"), os.O_CREAT | os.O_RDWR, 0o644)
     except OSError as err:
         raise ConfigError(_cache_unwritable(target, err)) from err
     try:

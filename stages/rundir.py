@@ -184,7 +184,7 @@ def _one_at_a_time(run_dir: Path) -> Iterator[None]:
     writing, because NFS emulates flock with byte-range locks, which need one. flock does not
     reach across machines (a Drive folder shared by two Colab runtimes): there the lock
     record's host is what keeps them apart."""
-    descriptor = os.open(run_dir / TURN_NAME, os.O_CREAT | os.O_RDWR)
+    descriptor = os.open(run_dir / TURN_NAME, os.O_CREAT | os.O_RDWR, 0o644)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
