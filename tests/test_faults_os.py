@@ -168,6 +168,7 @@ def _failing_torch_save(monkeypatch, text: str, on: str) -> None:
         (TORCH_SHORT_WRITE, True, "No space left on device: free some space"),
         (TORCH_READ_ONLY, False, "Read-only file system; make it writable"),
     ],
+    ids=["full", "read-only"],
 )
 def test_checkpoint_on_a_full_or_read_only_disk_is_one_line_and_resumes(
     torch_error, full, message, tmp_path, tiny_model_config, corpora, monkeypatch, capsys
