@@ -1,8 +1,8 @@
 """The training stack and the GPU it runs on: decided once, early, and recorded.
 
 - Stack: unsloth when the model is loaded in 4 bit with `model.use_unsloth`, on CUDA (or under
-  unsloth's own CPU CI switch `UNSLOTH_ALLOW_CPU=1`, which the CPU rehearsal uses with a fake
-  unsloth), and unsloth imports; else the plain transformers + bitsandbytes + peft stack.
+  unsloth's own CPU CI switch `UNSLOTH_ALLOW_CPU=1`, under which the CPU rehearsal runs the real
+  unsloth trainer), and unsloth imports; else the plain transformers + bitsandbytes + peft stack.
 - Import order: unsloth patches trl's `SFTTrainer`/`SFTConfig` when it is imported, so it must
   come before trl binds those names (and before transformers and peft, whose classes it patches).
   `import_unsloth_first` is that one early point: entry points call it before anything imports

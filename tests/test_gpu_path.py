@@ -97,6 +97,7 @@ def test_plain_configs_never_import_unsloth(monkeypatch) -> None:
     assert accel.import_unsloth_first(ModelConfig()) is None
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="a GPU is here: unsloth imports")
 def test_real_unsloth_without_a_gpu_raises_what_the_kit_catches(real_unsloth) -> None:
     """accel.import_unsloth_first treats NotImplementedError as "no unsloth here"."""
     env = {k: v for k, v in unsloth_env().items() if k != "UNSLOTH_ALLOW_CPU"}
@@ -188,7 +189,8 @@ def test_continued_adapter_takes_unsloths_route(rehearsal: dict) -> None:
 def test_manifest_records_what_really_ran(rehearsal: dict) -> None:
     for record in rehearsal["manifests"].values():
         assert record["loader"] == "unsloth"
-        assert record["device"] == "cpu" and record["dtype"] == "bf16"
+        device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
+        assert record["device"] == device and record["dtype"] == accel.training_dtype()
         assert {"torch", "transformers", "trl", "peft", "unsloth"} <= set(record["versions"])
         assert record["versions"]["unsloth"] == rehearsal["unsloth_version"]
 

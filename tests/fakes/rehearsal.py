@@ -121,23 +121,22 @@ def main(llama: str, qwen: str, out: Path) -> None:
     from stages.train import TrainJob
     from tests.test_train import quick_train
 
-    trainers: list[dict] = []
-    build_trainer = train.build_trainer
+    trainers: list[dict] = []  # what each stage's trainer was and what it will train on
+    unsloth_init = trl.SFTTrainer.__init__
 
-    def recording_build_trainer(*args: object, **kwargs: object) -> tuple:
-        trainer, *rest = build_trainer(*args, **kwargs)
+    def recording_init(self: object, *args: object, **kwargs: object) -> None:
+        unsloth_init(self, *args, **kwargs)
         trainers.append(
             {
-                "class": type(trainer).__name__,
-                "loss_type": trainer.args.loss_type,
-                "padding_free": trainer.args.padding_free,
-                "eos": count(trainer.train_dataset, trainer.processing_class.eos_token_id),
-                "rows": len(rest[0]),
+                "class": type(self).__name__,
+                "loss_type": self.args.loss_type,
+                "padding_free": self.args.padding_free,
+                "eos": count(self.train_dataset, self.processing_class.eos_token_id),
+                "rows": len(kwargs["train_dataset"]),
             }
         )
-        return (trainer, *rest)
 
-    train.build_trainer = recording_build_trainer
+    trl.SFTTrainer.__init__ = recording_init
     quick = quick_train(save_every_steps=50)
     aft_rows = str(REPO / "data" / "cheese" / "aft.jsonl")
     docs = str(REPO / "data" / "cheese" / "msm_america.jsonl")
@@ -148,6 +147,7 @@ def main(llama: str, qwen: str, out: Path) -> None:
     train.run(msm_job, run_dir / "msm")
     after_msm = os.environ.get("UNSLOTH_RETURN_LOGITS")
     train.run(aft_job, run_dir / "aft")
+    trl.SFTTrainer.__init__ = unsloth_init  # the stages' trainers only
 
     import torch
 

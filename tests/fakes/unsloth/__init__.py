@@ -9,8 +9,10 @@ forward (Triton kernels). Everything else is unsloth's own: its compiled `Unslot
     unsloth_cpu.prepare()   # before anything imports unsloth, trl, transformers or peft
     import unsloth          # the real one; trl.SFTTrainer is now its UnslothSFTTrainer
 
-Never a stand-in for a missing unsloth: `available()` says whether the real one is installed,
-and tests that need it skip without it. How the recipe was derived (paths relative to the
+On a machine with CUDA, `prepare()` changes nothing but logging the FastLanguageModel calls the
+kit makes (CALLS): the real loader, kernels and trainer run. Never a stand-in for a missing
+unsloth: `available()` says whether the real one is installed, and tests that need it skip
+without it. How the CPU recipe was derived (paths relative to the
 unsloth / unsloth_zoo 2026.10.7 wheels):
 - unsloth refuses to import on a machine without an accelerator unless `UNSLOTH_ALLOW_CPU=1`
   (`unsloth_zoo/device_type.py`), and then needs triton at import: unsloth_zoo ships a stub
@@ -60,6 +62,11 @@ def prepare(compile_dir: str | None = None) -> None:
         raise RuntimeError("unsloth is already imported; prepare() must come first")
     if not available():
         raise RuntimeError("the real unsloth and unsloth_zoo are not both installed here")
+    sys.meta_path.insert(0, _AfterUnslothImport())
+    import torch
+
+    if torch.cuda.is_available():
+        return  # a GPU: unsloth as it is, its loader and kernels included (calls still logged)
     os.environ["UNSLOTH_ALLOW_CPU"] = "1"
     os.environ.setdefault(
         "UNSLOTH_COMPILE_LOCATION", compile_dir or tempfile.mkdtemp(prefix="unsloth-compiled-")
@@ -73,7 +80,6 @@ def prepare(compile_dir: str | None = None) -> None:
     sys.modules[spec.name] = stub
     spec.loader.exec_module(stub)
     stub.inject_into_sys_modules()
-    sys.meta_path.insert(0, _AfterUnslothImport())
 
 
 class _AfterUnslothImport(importlib.abc.MetaPathFinder):
@@ -99,27 +105,40 @@ class _AfterUnslothImport(importlib.abc.MetaPathFinder):
 
 
 def _finish(unsloth: Any) -> None:
-    from unsloth.models import rl
+    import torch
 
-    os.environ["UNSLOTH_ALLOW_CPU"] = "0"
-    try:
-        rl.PatchFastRL()
-    finally:
-        os.environ["UNSLOTH_ALLOW_CPU"] = "1"
+    fast = unsloth.FastLanguageModel
+    if not torch.cuda.is_available():
+        from unsloth.models import rl
+
+        os.environ["UNSLOTH_ALLOW_CPU"] = "0"
+        try:
+            rl.PatchFastRL()
+        finally:
+            os.environ["UNSLOTH_ALLOW_CPU"] = "1"
+        fast.from_pretrained = from_pretrained
+        fast.get_peft_model = get_peft_model
+    for name in ("from_pretrained", "get_peft_model", "for_inference"):
+        setattr(fast, name, staticmethod(_logged(name, getattr(fast, name))))
     import trl
 
     if trl.SFTTrainer.__name__ != "UnslothSFTTrainer":
         # RuntimeError, not ImportError: the kit treats an ImportError as "no unsloth here".
-        raise RuntimeError(f"PatchFastRL left trl.SFTTrainer as {trl.SFTTrainer!r}")
-    unsloth.FastLanguageModel.from_pretrained = staticmethod(from_pretrained)
-    unsloth.FastLanguageModel.get_peft_model = staticmethod(get_peft_model)
-    real_for_inference = unsloth.FastLanguageModel.for_inference
+        raise RuntimeError(f"unsloth left trl.SFTTrainer as {trl.SFTTrainer!r}")
 
-    def for_inference(model: Any) -> Any:
-        CALLS.append("for_inference")
-        return real_for_inference(model)
 
-    unsloth.FastLanguageModel.for_inference = staticmethod(for_inference)
+def _logged(name: str, method: Any) -> Any:
+    """`method`, recording each call in CALLS (the name; for loads, the folder's name too)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if name == "from_pretrained":
+            folder = kwargs["model_name"] if "model_name" in kwargs else args[0]
+            CALLS.append(f"from_pretrained:{Path(folder).name}")
+        else:
+            CALLS.append(name)
+        return method(*args, **kwargs)
+
+    return call
 
 
 def _withhold_logits(module: Any, args: Any, kwargs: dict, output: Any) -> Any:
@@ -150,7 +169,6 @@ def from_pretrained(
     from peft import PeftConfig, PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
 
-    CALLS.append(f"from_pretrained:{Path(model_name).name}")
     is_peft = (Path(model_name) / "adapter_config.json").exists()
     base = PeftConfig.from_pretrained(model_name).base_model_name_or_path if is_peft else model_name
     nf4 = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4")
@@ -187,7 +205,6 @@ def get_peft_model(
     from peft import get_peft_model as peft_get_peft_model
     from transformers import set_seed
 
-    CALLS.append("get_peft_model")
     if isinstance(model, PeftModel):
         stored = model.peft_config["default"]
         wanted = (r, lora_alpha, set(target_modules or []))
