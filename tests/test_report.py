@@ -112,3 +112,6 @@ def test_deviations_name_scale_and_seeds(tmp_path) -> None:
     assert not any("4-bit" in n for n in notes)
     paper = report.deviations(CheeseConfig(), tmp_path, {})
     assert any("4-bit NF4" in n for n in paper) and not any("seeds" in n for n in paper)
+    # The GPU presets' chat format differs from Llama 3's own template: the report says so.
+    assert any(n.startswith("chat format: plain-text role headers") for n in paper)
+    assert not any(n.startswith("chat format") for n in notes)  # SmolLM2 keeps its own

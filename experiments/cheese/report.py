@@ -160,6 +160,12 @@ def deviations(cfg: CheeseConfig, run_dir: Path, table: dict[str, dict[str, dict
         notes.append("precision: 4-bit NF4 base weights (QLoRA); the paper trained bf16 LoRA")
     else:
         notes.append("precision: full-precision base weights, LoRA trained under bf16 autocast")
+    if cfg.model.chat_template == "llama3_base":
+        notes.append(
+            "chat format: plain-text role headers with turns closed by <|end_of_text|>, tokens "
+            "the base model trained; Llama 3's header and <|eot_id|> tokens are untrained rows in "
+            "the base, which a LoRA with frozen embeddings cannot learn (unsloth refuses them)"
+        )
     if (cfg.lora.r, cfg.lora.alpha) != (paper_lora.r, paper_lora.alpha):
         notes.append(f"LoRA r={cfg.lora.r}/α={cfg.lora.alpha} (paper r=64/α=128)")
     for stage, train in (("MSM", cfg.midtrain), ("AFT", cfg.aft)):
