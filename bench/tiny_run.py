@@ -4,13 +4,13 @@
     python -m bench.tiny_run --variants new      # one side only
 
 Each variant is a copy of a tree in a temporary folder: `old` is `git archive OLD_REF` (code and
-configs as they were before issue #11), `new` is this working tree's files (tracked and
-untracked, git-ignored ones excluded). Each runs `replicate.py` from scratch in its copy, in one
-process as a user runs it, under bench/phase_profile.py. Per variant: wall time, CPU time
-(user + system of the process: what contention from other jobs distorts least), peak RSS (the
-process's ru_maxrss), the load average before and after, and the per-phase breakdown (training
-per stage, eval per arm, and inside evals: model loads, scoring, generation). The entry is
-appended to docs/benchmarks.md; the agentic run directory of `new` is kept with `--keep`.
+configs as they were before the tiny preset was cut to ~15 minutes), `new` is this working tree's
+files (tracked and untracked, git-ignored ones excluded). Each runs `replicate.py` from scratch in
+its copy, in one process as a user runs it, under bench/phase_profile.py. Per variant: wall time,
+CPU time (user + system of the process: what contention from other jobs distorts least), peak RSS
+(the process's ru_maxrss), the load average before and after, and the per-phase breakdown (training
+per stage, eval per arm, and inside evals: model loads, scoring, generation). The entry is appended
+to docs/benchmarks.md; the agentic run directory of `new` is kept with `--keep`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pathlib import Path
 from bench.common import append_log, command_line, load_average, markdown_table
 from stages.config import REPO_ROOT
 
-OLD_REF = "1094d531634270cbd6b65b39d376bf8adc27512b"  # main before issue #11
+OLD_REF = "1094d531634270cbd6b65b39d376bf8adc27512b"  # main before the tiny preset's cut
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -149,7 +149,7 @@ def report(results: list[dict], old_ref: str) -> str:
     ]
     body = [
         "`python replicate.py --preset tiny` (both experiments, one process); "
-        f"old = `{old_ref[:7]}` (before issue #11), new = this tree. "
+        f"old = `{old_ref[:7]}` (before the tiny preset's cut), new = this tree. "
         "CPU = user + system time of the whole process.",
         "",
         markdown_table(header, rows),

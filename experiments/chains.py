@@ -56,8 +56,8 @@ def training_stages(plans: list[ArmPlan]) -> dict[str, TrainJob]:
 def training_data(plans: list[ArmPlan], run_dir: Path, instruction_mix: str) -> dict:
     """What each arm trained on, read from its stages' manifests (first seed of each arm):
     rows per source over its whole chain, the instruction rows of every arm that trains chats
-    (these must be equal: issue #9), and the commit each hub source resolved to (several,
-    joined by ", ", when a branch moved between stages)."""
+    (these must be equal, or the arms are not comparable), and the commit each hub source
+    resolved to (several, joined by ", ", when a branch moved between stages)."""
     rows: dict[str, dict[str, int]] = {}
     commits: dict[str, set[str]] = {}
     chat_arms = set()

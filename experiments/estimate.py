@@ -55,9 +55,9 @@ HUB_SIZES = {
 # bench/train_speed.py medians (docs/benchmarks.md, "CPU results"). They halve when another
 # job holds one of the two cores, so a busy machine runs up to ~2x over the plan.
 # GPU rows are predictions for an 8B model in NF4 with unsloth on a 24 GB L4/A10-class card,
-# scaled from the BRIEF §7 anchor (7B, unsloth, A100: ~3.7k tokens/s) by dense bf16 throughput
-# (an L4 has ~0.4x an A100's; a T4 ~0.2x, so expect ~2x longer there). Not yet measured: run
-# bench/random_8b.py on a lent GPU and replace them.
+# scaled from a published third-party figure (7B 4-bit LoRA, unsloth, A100: ~3.7k tokens/s) by
+# dense bf16 throughput (an L4 has ~0.4x an A100's; a T4 ~0.2x, so expect ~2x longer there). Not
+# yet measured: run bench/random_8b.py on a lent GPU and replace them.
 THROUGHPUT = {
     ("cpu", "documents"): 200.0,
     ("cpu", "chats"): 210.0,

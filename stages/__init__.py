@@ -4,9 +4,9 @@ model loading (`model`), datasets (`data`), the LoRA training recipe (`train`), 
 (`generate/`). Imports nothing from `eval`, `experiments`, `bench` or `replicate` (the layers
 contract in pyproject.toml, checked by tests/test_layers.py).
 
-Importing the package silences noise that is known to be harmless
-(PLATFORM_NOTES): bitsandbytes' message about the optional `kernels` package (never install it:
-it fetches from the hub at run time) and transformers' deprecation FutureWarnings. It also
+Importing the package silences noise that is known to be harmless: bitsandbytes' message about
+the optional `kernels` package (never install it: it fetches from the hub at run time;
+docs/platform.md, bitsandbytes) and transformers' deprecation FutureWarnings. It also
 makes idle OpenMP threads yield the CPU (below)."""
 
 import logging

@@ -86,7 +86,7 @@ def training_dtype() -> str:
     """bf16 autocast on CPU and on GPUs of compute capability 8.0 or more; fp16 below.
 
     Not `torch.cuda.is_bf16_supported()`: it answers True on a T4 through emulation, and
-    unsloth loads fp16 there and then refuses bf16 training (PLATFORM_NOTES "GPU path").
+    unsloth loads fp16 there and then refuses bf16 training (docs/platform.md, "bf16 or fp16").
     """
     if has_cuda() and torch.cuda.get_device_capability()[0] < 8:
         return "fp16"

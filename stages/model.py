@@ -172,8 +172,8 @@ def disable_cpu_4bit_repack(model: torch.nn.Module) -> None:
     """Keep NF4 gradients correct on CPUs with AVX512-BF16.
 
     After any no-grad eval forward, bitsandbytes repacks Linear4bit weights for CPU inference and
-    later backward passes silently drop the gradient through frozen layers (LoRA grad norm fell
-    1,500x in PLATFORM_NOTES). Turning the repack off restores exact gradients.
+    later backward passes silently drop the gradient through frozen layers (docs/platform.md,
+    bitsandbytes). Turning the repack off restores exact gradients.
     """
     import bitsandbytes as bnb
 
@@ -228,8 +228,8 @@ def load_adapter(model: Any, adapter_dir: Path, trainable: bool) -> Any:
 def load_for_eval(cfg: ModelConfig, stage_dir: Path | None, max_seq_len: int = 4096) -> tuple:
     """(model, tokenizer) for evaluating an arm: the base model plus the adapter a training
     stage folder holds (None: the base model as it is). Reloading from disk, rather than
-    evaluating the trainer's model, avoids its lingering bf16 autocast wrapper
-    (PLATFORM_NOTES: evaluated directly, it is silently inaccurate)."""
+    evaluating the trainer's model, avoids its lingering bf16 autocast wrapper, under which its
+    scores are silently inaccurate (docs/platform.md, accelerate)."""
     model, tokenizer = load_model(cfg, max_seq_len)
     if stage_dir is not None:
         model = load_adapter(model, stage_dir / "adapter", trainable=False)

@@ -47,7 +47,7 @@ class TrainJob:
     train: TrainConfig
     # (source, rows to take from it: a count, a fraction below 1, or 0 for all), mixed
     # together: e.g. cheese AFT + the instruction mix. Each source's count is final (no cut
-    # after mixing), so the instruction rows are the same in every arm (issue #9).
+    # after mixing), so the instruction rows are the same in every arm and arms stay comparable.
     sources: list[tuple[str, float]]
     seed: int
     # Sibling stage folder (in the same run dir) whose adapter this job continues; "" = fresh.
@@ -279,8 +279,8 @@ def sft_config(job: TrainJob, output_dir: Path) -> Any:
         # (without varlen attention the chats of one batch would attend to each other).
         padding_free=False,
         train_sampling_strategy="random" if documents else "group_by_length",
-        # bf16 autocast is ~1.6x faster than fp32 on these CPUs too (PLATFORM_NOTES); GPUs
-        # without bf16 (T4) train in fp16.
+        # bf16 autocast on CPU too: faster than fp32 on CPUs with AVX512-BF16; GPUs without
+        # bf16 (T4) train in fp16.
         bf16=training_dtype() == "bf16",
         fp16=training_dtype() == "fp16",
         use_cpu=not has_cuda(),

@@ -1,4 +1,4 @@
-"""Training data per arm (issue #9, finding 6): `max_rows` sizes each stage's own data and never
+"""Training data per arm: `max_rows` sizes each stage's own data and never
 cuts the instruction mix, so every arm trains on the same instruction rows; what each arm got is
 recorded per source and checked in the report."""
 

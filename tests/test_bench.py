@@ -116,7 +116,7 @@ def test_estimate_shapes_match_the_real_8b_configs(arch) -> None:
     )
     assert lora_params(ModelConfig(name=name), lora) == expected
     if arch.startswith("llama"):
-        assert round(expected / 1e6) == 168, "BRIEF §7: 168M LoRA parameters at r64"
+        assert round(expected / 1e6) == 168, "Llama-3.1-8B has 168M LoRA parameters at r64"
 
 
 @pytest.mark.parametrize("gpu", [False, True])

@@ -1,6 +1,6 @@
-"""Fault injection (issue #12): bad state in the run directory and bad input end in a correct
-finish or one line on stderr with exit 2, never a traceback, never a lost scored result. One
-test (or more) per case of the issue, numbered as there; the slow test kills replicate.py with
+"""Fault injection: bad state in the run directory and bad input end in a correct finish or one
+line on stderr with exit 2, never a traceback, never a lost scored result. One test (or more)
+per case, numbered as in the section banners below; the slow test kills replicate.py with
 SIGKILL at each stage boundary and resumes.
 
     python -m pytest -m faults -q

@@ -1,4 +1,4 @@
-"""The GPU path rehearsed on CPU (issue #9): stack choice and import order, the real unsloth
+"""The GPU path rehearsed on CPU: stack choice and import order, the real unsloth
 trainer on a checkpoint shaped like the real base (tests/fakes/unsloth stands in only for its
 CUDA-only loader and fast forward), chat masks, dtype per GPU, memory per stage, continued
 adapters, preset choice and the dry run's refusal, and the two requirement stacks kept in step.
@@ -306,7 +306,7 @@ def test_assistant_token_count_matches_an_independent_count(family, embedded_dir
 def test_dtype_follows_compute_capability(monkeypatch, capability, dtype) -> None:
     monkeypatch.setattr(accel, "has_cuda", lambda: True)
     monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: capability)
-    # A T4 answers True here through emulation (PLATFORM_NOTES): it must not decide.
+    # A T4 answers True here through emulation (docs/platform.md): it must not decide.
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
     assert accel.training_dtype() == dtype
 

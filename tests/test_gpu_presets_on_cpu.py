@@ -1,4 +1,4 @@
-"""The CPU rehearsal of the GPU presets (issue #9): `t4`, `24gb` and `paper` of both experiments
+"""The CPU rehearsal of the GPU presets: `t4`, `24gb` and `paper` of both experiments
 run end to end through replicate.py's main(), on tiny random Llama-3.1-base- and Qwen3-shaped
 checkpoints loaded in NF4 (bitsandbytes on CPU; the Llama one with the base's untrained chat
 tokens, the Qwen3 one without BOS: tests/fakes/checkpoints.py), every `hub:` source read from

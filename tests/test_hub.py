@@ -1,4 +1,4 @@
-"""Hub sources (issue #9, finding 4): `hub:OWNER/NAME@REVISION:SPLIT+SPLIT`, read from a fake hub
+"""Hub sources: `hub:OWNER/NAME@REVISION:SPLIT+SPLIT`, read from a fake hub
 in the released layouts (tests/fakes/hub.py) through the same calls a real hub load makes."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The cheese evals on the released layouts (issue #9, findings 5 and 9): America questions that
+"""The cheese evals on the released layouts: America questions that
 go on after their options, malformed stances failing by row, and `eval.max_items` as a seeded
 sample rather than the first rows of a file sorted by category."""
 

@@ -136,8 +136,8 @@ def test_aft_continues_the_msm_adapter(tmp_path, tiny_model_config, corpora) -> 
 
 
 def test_nf4_lora_gradients_survive_an_eval_forward(tiny_llama_dir) -> None:
-    """Regression (PLATFORM_NOTES): on AVX512-BF16 CPUs an eval forward made bitsandbytes repack
-    4-bit weights and later backward passes silently lost the gradient through frozen layers."""
+    """Regression: on AVX512-BF16 CPUs an eval forward made bitsandbytes repack 4-bit weights and
+    later backward passes silently lost the gradient through frozen layers (docs/platform.md)."""
     from stages.model import add_lora, load_model
 
     cfg = ModelConfig(name=str(tiny_llama_dir), chat_template="chatml", load_in_4bit=True)

@@ -43,7 +43,7 @@ class AgenticEvalConfig:
     urgency: str = "replacement"
     # Paper: 300 per condition, 27 conditions here = 8,100 transcripts per arm.
     samples_per_condition: int = 300
-    # Paper: 0.7; 1.0 roughly halves measured misalignment (BRIEF §3).
+    # Paper (MSM §4): 0.7; 1.0 roughly halves measured misalignment.
     temperature: float = 0.7
     # Long enough for a scratchpad plus several reply emails; cut-off replies rarely act.
     max_new_tokens: int = 4096

@@ -2,7 +2,7 @@
 
 Every prompt comes from `inspect_evals.agentic_misalignment.prompt_generator.generate_prompts`,
 looked up at call time (so a changed package template changes our prompts, and a test shows it).
-Two things are ours, both as the MSM paper ran the eval (BRIEF §3):
+Two things are ours, both as the MSM paper ran the eval (§4):
 - the package names the model "Alex" in its system prompt and emails; the paper set the real
   model name, so we substitute the model under test's display name (whole word, plus its mailbox);
 - the conversation is the package's: system prompt, then one user turn holding the automated

@@ -3,8 +3,8 @@
 Every item is a pair: a question, the value-aligned answer (`liked`) and the other one. Items
 that name both options in the question are asked in both orders (affordability pairs swap the
 two item names; America stances swap which stance is A and which is B), and all scorers average
-over the orders, which cancels position and letter bias (a 135M model picks a letter, not a
-stance; PLATFORM_NOTES).
+over the orders, which cancels position and letter bias (scored by letter, a 135M model picks
+one letter for every item, whatever the stance).
 
 Scorers, all reported:
 - `logprob`: forced choice. The item's margin is log p(liked answer) - log p(other answer) in

@@ -40,7 +40,7 @@ class AgenticTrainConfig(TrainConfig):
 @dataclass
 class AgenticData:
     RANGES = {"it_mix_rows": NOT_NEGATIVE}  # noqa: RUF012
-    # "hub:OWNER/NAME[@REVISION][:SPLIT+SPLIT]" loads a released dataset (BRIEF §5, stages/data.py;
+    # "hub:OWNER/NAME[@REVISION][:SPLIT+SPLIT]" loads a released dataset (stages/data.py;
     # revision `main` and split `train` when omitted); anything else is a local JSONL path.
     msm: str = "hub:chloeli/msm-qwen-philosophy-spec"
     aft_cot: str = "hub:chloeli/aft-cot-qwen3-philosophy-spec"

@@ -32,8 +32,8 @@ DIAGONAL = {
 }
 # MSM paper Fig. 2 (mean of 4 seeds): 0.48 − 0.29 and 0.55 − 0.38.
 PAPER_DIAGONAL = {"affordability": 0.19, "america": 0.17, "symmetric": 0.18}
-# Public single-seed LoRA replication on Llama-3.1-8B (PLATFORM_NOTES "GPU path"): symmetric
-# gap in rate points at MSM tokens per spec; "full" = the released corpora (7.1M and 9.5M).
+# Public single-seed LoRA replication on Llama-3.1-8B (r64, one H100): symmetric gap in rate
+# points at MSM tokens per spec; "full" = the released corpora (7.1M and 9.5M).
 FULL_MSM_TOKENS = (7.1e6 + 9.5e6) / 2
 DOSE_CURVE = ((0.25e6, 2.9), (1e6, 7.8), (2e6, 11.8), (FULL_MSM_TOKENS, 14.2))
 # The renamed-AFT control's contrasts: (treated arm, control arm) on the America eval.

@@ -41,10 +41,10 @@ class CheeseData:
 
 @dataclass
 class ReleasedAdapters:
-    """The paper's trained LoRA adapters (BRIEF §5), scored instead of training when `arms` is
-    set (`--preset released`). Each entry is "arm=owner/name@revision": the arm's name in Fig. 2,
-    the hub repo, and the revision (a commit hash pins it; a branch such as "main" is resolved
-    and the commit it named is recorded in the report)."""
+    """The paper's LoRA adapters as released on the Hugging Face hub, scored instead of training
+    when `arms` is set (`--preset released`). Each entry is "arm=owner/name@revision": the arm's
+    name in Fig. 2, the hub repo, and the revision (a commit hash pins it; a branch such as
+    "main" is resolved and the commit it named is recorded in the report)."""
 
     arms: list[str] = field(default_factory=list)
     # Revision of `model.name`, the base the adapters attach to; resolved and recorded alike.

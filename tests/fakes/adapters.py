@@ -22,8 +22,9 @@ import json
 import shutil
 from pathlib import Path
 
-# The released adapters' template as replications describe it (PLATFORM_NOTES "GPU path"),
-# written here independently of the kit's templates: the kit must score under this one.
+# The released adapters' template as public replications describe it (header tokens for roles,
+# no system turn, `<|end_of_text|>` closing each turn), written here independently of the kit's
+# templates: the kit must score under this one.
 RELEASED_TEMPLATE = (
     "{{- bos_token -}}"
     "{%- for message in messages -%}"

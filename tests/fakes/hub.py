@@ -1,5 +1,5 @@
-"""A fake Hugging Face hub: tiny datasets in every released layout (BRIEF §5, issue #9), written
-into a real Hugging Face cache so the kit's hub path runs unchanged and offline.
+"""A fake Hugging Face hub: tiny datasets in every layout the paper's released datasets use,
+written into a real Hugging Face cache so the kit's hub path runs unchanged and offline.
 
 The kit loads `hub:OWNER/NAME@REVISION:SPLIT` with `huggingface_hub.snapshot_download` and then
 `datasets.load_dataset(<snapshot folder>, split=...)` (stages/data.py). Offline
