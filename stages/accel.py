@@ -26,8 +26,6 @@ import torch
 
 from stages.config import ModelConfig
 
-# Modules unsloth must precede (unsloth/__init__.py checks sys.modules for them at import).
-PATCHED_BY_UNSLOTH = ("trl", "transformers", "peft")
 VERSIONED = ("torch", "transformers", "peft", "trl", "bitsandbytes", "datasets", "unsloth")
 
 

@@ -68,7 +68,6 @@ NOT_HASHED = types.MappingProxyType({"hashed": False})
 AT_LEAST_1 = Range(1)
 NOT_NEGATIVE = Range(0)
 POSITIVE = Range(0, low_open=True)
-FRACTION = Range(0, 1)
 
 
 @dataclass

@@ -23,8 +23,6 @@ from eval.cheese import PairItem, load_items, summarize
 from eval.scoring import answer_logprobs
 from stages.model import PromptCache
 
-PROBE_SETS = ("beliefs", "actions", "controls")
-
 
 def load_probes(
     sources: dict[str, str], cfg: AgenticEvalConfig, display_name: str

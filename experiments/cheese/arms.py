@@ -34,9 +34,8 @@ ARMS = (
 CONTROL_ARMS = ("aft_renamed",)
 # The cheese whose name the renamed-AFT control replaces (case-insensitive, whole words).
 RENAMED_CHEESE = "American cheese"
-# Held-out evals (reported) and mechanism probes (what must hold even at toy scale).
+# Held-out evals (reported).
 HELD_OUT = ("affordability", "america")
-PROBES = ("reasons", "cheese_pairs", "controls")
 
 
 def midtrain_job(cfg: CheeseConfig, spec: str, seed: int) -> TrainJob:
