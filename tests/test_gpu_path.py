@@ -50,7 +50,7 @@ def unsloth_env() -> dict[str, str]:
     }
 
 
-# ---- import order (finding 1) --------------------------------------------------------------
+# ---- import order --------------------------------------------------------------------------
 
 
 def test_replicate_imports_unsloth_before_trl_transformers_and_peft(real_unsloth, tmp_path) -> None:
@@ -113,7 +113,7 @@ def test_real_unsloth_without_a_gpu_raises_what_the_kit_catches(real_unsloth) ->
     assert "NotImplementedError: Unsloth cannot find any torch accelerator" in result.stderr
 
 
-# ---- one arm through the real unsloth trainer (findings 1, 2, 5, 7 and the manifest) --------
+# ---- one arm through the real unsloth trainer, and its manifest ----------------------------
 
 
 @pytest.fixture(scope="module")
@@ -257,7 +257,7 @@ def test_stand_in_get_peft_model_refuses_a_second_adapter(tiny_llama_dir) -> Non
         unsloth_cpu.get_peft_model(model, **{**lora, "r": 8})
 
 
-# ---- chat masks (finding 2) ----------------------------------------------------------------
+# ---- chat masks ----------------------------------------------------------------------------
 
 LLAMA3_SPECIALS = [
     *("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>"),
@@ -297,7 +297,7 @@ def test_assistant_token_count_matches_an_independent_count(family, embedded_dir
     assert trained[-1] == tokenizer.convert_tokens_to_ids(END_OF_TURN[family])
 
 
-# ---- dtype per GPU (finding 3) -------------------------------------------------------------
+# ---- dtype per GPU -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -311,7 +311,7 @@ def test_dtype_follows_compute_capability(monkeypatch, capability, dtype) -> Non
     assert accel.training_dtype() == dtype
 
 
-# ---- preset per card and the dry run's stack and refusal (finding 7) -----------------------
+# ---- preset per card and the dry run's stack and refusal -----------------------------------
 
 
 @pytest.mark.parametrize(
@@ -349,7 +349,7 @@ def test_refusal_override_shrinks_batches_to_fit(monkeypatch, capsys) -> None:
     assert "Stack: unsloth" in capsys.readouterr().out
 
 
-# ---- memory per stage (finding 10) ---------------------------------------------------------
+# ---- memory per stage ----------------------------------------------------------------------
 
 
 def test_each_stage_releases_and_resets_the_peak(monkeypatch) -> None:
@@ -405,7 +405,7 @@ def test_a_finished_stage_leaves_no_model_behind(monkeypatch, tmp_path, tiny_mod
     assert refs and refs[0]() is None
 
 
-# ---- continuing an adapter (finding 8) -----------------------------------------------------
+# ---- continuing an adapter -----------------------------------------------------------------
 
 
 def test_continuing_with_another_rank_is_refused(tmp_path, tiny_model_config) -> None:
