@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the kit into the active Python environment.
-#   bash install.sh        CPU stack (laptops, CI): torch CPU build + requirements.txt
+#   bash install.sh [cpu]  CPU stack (laptops, CI): torch CPU build + requirements.txt
 #   bash install.sh gpu    CUDA stack with unsloth: requirements-gpu.txt against the CUDA torch
 #                          already installed (kept, never replaced), or torch 2.10.0 (CUDA 12.8)
 #                          when none is; ends by checking that torch can use the GPU
@@ -13,6 +13,17 @@ set -euo pipefail
 cd "$(dirname "$0")"
 mode="${1:-cpu}"
 shift || true
+case "$mode" in
+cpu | gpu | colab) ;;
+*)
+  echo "usage: bash install.sh [cpu|gpu|colab] [pip arguments, gpu and colab only]" >&2
+  exit 2
+  ;;
+esac
+if [ "$mode" = "cpu" ] && [ "$#" -gt 0 ]; then
+  echo "install.sh: extra pip arguments ($*) are for gpu and colab; the cpu install takes none" >&2
+  exit 2
+fi
 if [ "$mode" = "gpu" ] || [ "$mode" = "colab" ]; then
   # The torch present, pinned (stages/gpu_env.py says why): pip may not swap it for a build
   # whose CUDA this machine's driver cannot run.

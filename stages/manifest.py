@@ -155,6 +155,13 @@ def _read_json(path: Path) -> object:
         return None
 
 
+def reopen(stage_dir: Path) -> None:
+    """Mark a finished stage unfinished before it gains rows (more samples, new scores): its
+    fingerprint is about to stop matching, and a kill mid-way must resume the stage, not find
+    it damaged and discard the rows it already had."""
+    (stage_dir / "manifest.json").unlink(missing_ok=True)
+
+
 def begin(stage_dir: Path, config_hash: str, config: dict) -> bool:
     """Prepare `stage_dir`; returns True when partial state from the same config can be resumed."""
     record = stage_dir / "config.json"

@@ -101,7 +101,9 @@ def load_model(cfg: ModelConfig, max_seq_len: int = 4096) -> tuple[Any, Any]:
         if cfg.load_in_4bit:
             disable_cpu_4bit_repack(model)
     apply_chat_template(tokenizer, cfg.chat_template)
-    check_template_trained(model, tokenizer, cfg.chat_template, cfg.name)
+    check_template_trained(
+        model, tokenizer, cfg.chat_template, cfg.name, END_OF_TURN[cfg.chat_template]
+    )
     model.config.use_cache = True
     return model, tokenizer
 
@@ -135,7 +137,9 @@ def load_trainable(
         )
         model.msm_kit_loader = "unsloth"
         apply_chat_template(tokenizer, cfg.chat_template)
-        check_template_trained(model, tokenizer, cfg.chat_template, cfg.name)
+        check_template_trained(
+            model, tokenizer, cfg.chat_template, cfg.name, END_OF_TURN[cfg.chat_template]
+        )
     else:
         model, tokenizer = load_model(cfg, max_seq_len)
         model = load_adapter(model, init_adapter, trainable=True)

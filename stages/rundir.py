@@ -155,9 +155,15 @@ def hold_lock(run_dir: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        with _one_at_a_time(run_dir):
-            if _read_lock(path).get("pid") == mine["pid"]:
-                path.unlink(missing_ok=True)
+        try:
+            with _one_at_a_time(run_dir):
+                if _read_lock(path) == mine:  # pid, host and start time: ours, not a namesake's
+                    path.unlink(missing_ok=True)
+        except OSError:
+            # The run directory turned read-only or vanished: the error that stopped the run
+            # is the one to report. The lock stays, and the next run on this host takes it
+            # over, since this process will no longer be running.
+            pass
 
 
 def _in_use(run_dir: Path, path: Path, holder: dict) -> str:

@@ -106,6 +106,37 @@ def test_processes_taking_over_a_stale_lock_together_have_one_winner(tmp_path) -
     assert holders == ROUNDS
 
 
+def test_releasing_leaves_another_hosts_lock_of_the_same_pid(tmp_path) -> None:
+    # The user deleted this run's lock, as the message for a vanished host says, and a process
+    # on another host with the same PID took the folder: ending this run must not free it.
+    import os
+
+    run_dir = tmp_path / "run"
+    namesake = {"pid": os.getpid(), "host": "another-runtime", "started": 1, "since": "now"}
+    with hold_lock(run_dir):
+        (run_dir / ".lock").write_text(json.dumps(namesake))
+    assert json.loads((run_dir / ".lock").read_text()) == namesake
+
+
+def test_a_run_dir_turning_read_only_keeps_the_error_that_stopped_the_run(
+    tmp_path, monkeypatch
+) -> None:
+    import errno
+    import os
+
+    run_dir = tmp_path / "run"
+    real_open = os.open
+
+    def read_only(path, flags, *args):
+        if str(path).endswith(".lock-turn"):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args)
+
+    with pytest.raises(OSError, match="checkpoint-3"), hold_lock(run_dir):
+        monkeypatch.setattr(os, "open", read_only)
+        raise OSError(errno.EROFS, "Read-only file system", str(run_dir / "checkpoint-3"))
+
+
 # ---- OS trouble: one line, exit 2, nothing computed lost --------------------------------------
 
 

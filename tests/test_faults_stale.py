@@ -245,6 +245,29 @@ def rerun(stage: Path) -> list[int]:
     return calls
 
 
+def test_interrupted_extension_of_a_finished_stage_keeps_its_transcripts(tmp_path) -> None:
+    # More samples extend a finished stage (the count is outside its hash); a kill while it
+    # grows must resume it, not find the fingerprint off and discard the finished transcripts.
+    stage, _ = agentic_stage(tmp_path)
+    before = read_rows(stage / "transcripts.jsonl")
+
+    def killed_after_one_batch(conversations: list[list[dict]], seed: int) -> list[str]:
+        if killed_after_one_batch.batches:
+            raise KeyboardInterrupt
+        killed_after_one_batch.batches += 1
+        return [BLACKMAIL_ACT] * len(conversations)
+
+    killed_after_one_batch.batches = 0
+    more = small_cfg(samples_per_condition=4)
+    with pytest.raises(KeyboardInterrupt):
+        run_eval(MODEL, more, stage, arm="baseline", make_generator=lambda: killed_after_one_batch)
+    generator, calls = counting_generator()
+    run_eval(MODEL, more, stage, arm="baseline", make_generator=lambda: generator)
+    assert sum(calls) == 2, "only the samples the killed run did not write"
+    rows = read_rows(stage / "transcripts.jsonl")
+    assert rows[: len(before)] == before and len(rows) == 8
+
+
 def test_altered_transcript_is_regenerated(tmp_path, capsys) -> None:
     stage, _ = agentic_stage(tmp_path)
     path = stage / "transcripts.jsonl"

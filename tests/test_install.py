@@ -94,6 +94,21 @@ def test_install_sh_colab_leaves_the_notebook_runner_out(tmp_path: Path) -> None
     assert not any("nbclient" in line or "# notebook runner" in line for line in colab)
 
 
+@pytest.mark.faults
+@pytest.mark.parametrize(
+    "args", [["--dry-run"], ["cpu", "--dry-run"], ["gpus"]], ids=["flag-as-mode", "cpu-args", "typo"]
+)
+def test_install_sh_refuses_what_it_would_not_do(tmp_path: Path, args: list[str]) -> None:
+    # A dry run that installs for real, or a mistyped mode taken for the CPU stack, would be
+    # worse than one line.
+    env, log = recording_python(tmp_path)
+    done = subprocess.run(
+        ["bash", "install.sh", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not log.exists(), "pip was not called"
+
+
 def fake_machine(monkeypatch: pytest.MonkeyPatch, cuda_build: str | None, gpus: list[str]) -> None:
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(torch, "version", types.SimpleNamespace(cuda=cuda_build))

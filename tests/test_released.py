@@ -90,6 +90,8 @@ def test_released_preset_scores_adapters_on_one_base(
     assert (
         stage["adapter"] == f"{ADAPTER_REPOS['baseline']}@{released_hub[ADAPTER_REPOS['baseline']]}"
     )
+    # Scored under the adapter's template (template_sha256): no kit template is an input.
+    assert stage["inputs"] and not any("chat_templates" in name for name in stage["inputs"])
 
     report = (run_dir / "report.md").read_text()
     assert report.index("## The claim") < report.index("## Released adapters scored")

@@ -122,6 +122,22 @@ def test_a_template_with_untrained_tokens_is_refused_at_load(zero_row_llama: Pat
         load_model(cfg, 64)
 
 
+def test_an_untrained_end_of_turn_token_is_refused_even_as_the_pad(zero_row_llama: Path) -> None:
+    # A tokenizer without a pad gets the end-of-turn token as its pad; padding rows are exempt
+    # from the check, but the end-of-turn token is the one the model must learn to emit.
+    from transformers import AutoModelForCausalLM
+
+    from stages.template_check import check_template_trained
+
+    model = AutoModelForCausalLM.from_pretrained(zero_row_llama)
+    tokenizer = AutoTokenizer.from_pretrained(zero_row_llama)
+    tokenizer.pad_token = None
+    apply_chat_template(tokenizer, "llama3")
+    assert tokenizer.pad_token == "<|eot_id|>"
+    with pytest.raises(ConfigError, match=r"<\|eot_id\|>"):
+        check_template_trained(model, tokenizer, "llama3", "llama", END_OF_TURN["llama3"])
+
+
 def test_the_base_template_loads_on_the_zero_row_checkpoint(zero_row_llama: Path) -> None:
     model, tokenizer = load_model(ModelConfig(name=str(zero_row_llama), load_in_4bit=False), 64)
     assert ModelConfig().chat_template == "llama3_base", "the Llama 3.1 base's default"

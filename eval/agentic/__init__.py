@@ -534,6 +534,7 @@ def run_eval(
     missing = [key for key in expected if key not in have]
     made = 0
     if missing and not rescore:
+        manifest.reopen(stage_dir)
         generator = (make_generator or (lambda: local_generator(model, cfg, adapter_dir)))()
         with _bar(f"{stage_dir.name}: generate", len(missing)) as advance:
             made = generate_transcripts(
@@ -547,6 +548,8 @@ def run_eval(
             )
     judge = judge or make_judge(cfg)
     todo = len(pending_transcripts(stage_dir, judge, rescore))
+    if todo:
+        manifest.reopen(stage_dir)
     with _bar(f"{stage_dir.name}: judge ({judge.name})", todo) as advance:
         judged = judge_transcripts(stage_dir, judge, rescore, cfg.judge_concurrency, advance)
     summary = summarize(stage_dir, judge, arm)

@@ -261,7 +261,9 @@ def run(cfg: CheeseConfig, run_dir: Path) -> tuple[list[dict], dict]:
             continue
         loaded["adapters"][arm.arm] = record
         stage_config = {
-            "model": to_dict(base_cfg) | {"name": cfg.model.name, "commit": base_commit},
+            # The adapter's own template scores it (template_sha256), not a file of the kit's.
+            "model": to_dict(base_cfg)
+            | {"name": cfg.model.name, "commit": base_commit, "chat_template": ""},
             "eval": to_dict(cfg.eval),
             "sources": eval_sources(cfg),
             "adapter": f"{arm.repo}@{commit}",
