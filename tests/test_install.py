@@ -96,7 +96,9 @@ def test_install_sh_colab_leaves_the_notebook_runner_out(tmp_path: Path) -> None
 
 @pytest.mark.faults
 @pytest.mark.parametrize(
-    "args", [["--dry-run"], ["cpu", "--dry-run"], ["gpus"]], ids=["flag-as-mode", "cpu-args", "typo"]
+    "args",
+    [["--dry-run"], ["cpu", "--dry-run"], ["gpus"]],
+    ids=["flag-as-mode", "cpu-args", "typo"],
 )
 def test_install_sh_refuses_what_it_would_not_do(tmp_path: Path, args: list[str]) -> None:
     # A dry run that installs for real, or a mistyped mode taken for the CPU stack, would be
