@@ -172,6 +172,35 @@ def test_unsloth_packs_documents_apart_only_with_the_kits_eos(rehearsal: dict) -
     assert msm["eos"] == msm["rows"], "the MSM stage's documents, one EOS each"
 
 
+def test_unsloth_trains_on_the_eos_that_ends_each_document(rehearsal: dict) -> None:
+    """The tiny checkpoints' pad is their EOS, as SmolLM2's and llama3_base's are. unsloth_zoo
+    sets transformers' collator (labels -100 wherever the token is the pad) for `input_ids`
+    rows, but trl's own, built first, replaces it at `Trainer.__init__`: only padding is masked,
+    so each document's closing EOS is a target on both stacks, as trl's collator makes it."""
+    from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
+
+    for family, packed in rehearsal["packed"].items():
+        batch = packed["kit"]["first_batch"]
+        assert batch["pad"] == batch["eos"], family
+        assert batch["collator"] == "trl.trainer.sft_trainer", family
+        tokens = [
+            (token, label, attended)
+            for row in zip(
+                batch["input_ids"], batch["labels"], batch["attention_mask"], strict=True
+            )
+            for token, label, attended in zip(*row, strict=True)
+        ]
+        closing = [label for token, label, attended in tokens if token == batch["eos"] and attended]
+        assert closing and closing == [batch["eos"]] * len(closing), family
+        assert all(label == -100 for _, label, attended in tokens if not attended), family
+        rows = [
+            {"input_ids": [token for token, attended in zip(ids, mask, strict=True) if attended]}
+            for ids, mask in zip(batch["input_ids"], batch["attention_mask"], strict=True)
+        ]
+        stock = DataCollatorForLanguageModeling(pad_token_id=batch["pad"])(rows)
+        assert stock["labels"].tolist() == batch["labels"], family
+
+
 def test_unsloth_forward_withholds_logits_and_training_turns_them_off(rehearsal: dict) -> None:
     assert rehearsal["logits_under_labels"] == "EmptyLogits"
     # An eval stage had left UNSLOTH_RETURN_LOGITS=1; training removed it (fused loss again).

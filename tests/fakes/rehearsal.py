@@ -73,6 +73,14 @@ def documents_as_packed(trainer_cls: type, model_dir: str, out: Path) -> dict:
             "eos": count(trainer.train_dataset, tokenizer.eos_token_id),
             "bos": count(trainer.train_dataset, tokenizer.bos_token_id),
         }
+    # What the loss sees: the collator the trainer kept, on its first batch of the kit's rows.
+    batch = next(iter(trainer.get_train_dataloader()))
+    packed["kit"]["first_batch"] = {
+        "collator": type(trainer.data_collator).__module__,
+        "eos": tokenizer.eos_token_id,
+        "pad": tokenizer.pad_token_id,
+        **{key: batch[key].tolist() for key in ("input_ids", "labels", "attention_mask")},
+    }
     return packed
 
 
