@@ -56,14 +56,17 @@ def check_template_trained(
     model: Any, tokenizer: Any, family: str, model_name: str, end_of_turn: str
 ) -> None:
     """ConfigError when the template `family` (applied to `tokenizer`) emits a token whose row
-    in `model` was never trained. `end_of_turn`, the token that closes the template's turns, is
-    always checked: the model must learn to emit it."""
+    in `model` was never trained. `end_of_turn` closes the template's turns."""
     text = tokenizer.apply_chat_template(SCAFFOLD, tokenize=False, add_generation_prompt=True)
     ids = set(tokenizer(text, add_special_tokens=False)["input_ids"])
-    # unsloth_zoo never flags these (a padding row may be zero by initialisation): neither do we,
-    # except the end-of-turn token, which the kit makes the pad of a tokenizer that has none.
+    # unsloth_zoo never flags these (a padding row may be zero by initialisation): neither do
+    # we, but for an end-of-turn token other than the EOS: the kit makes it the pad of a
+    # tokenizer that has none, and the model must learn to emit it.
     exempt = {getattr(tokenizer, f"{name}_token_id", None) for name in EXEMPT}
-    ids -= exempt - {tokenizer.convert_tokens_to_ids(end_of_turn)}
+    end_of_turn_id = tokenizer.convert_tokens_to_ids(end_of_turn)
+    if end_of_turn_id != tokenizer.eos_token_id:
+        exempt.discard(end_of_turn_id)
+    ids -= exempt
     flagged = untrained_ids(model, sorted(ids))
     if flagged:
         names = ", ".join(tokenizer.convert_ids_to_tokens(flagged))
