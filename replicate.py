@@ -7,23 +7,30 @@
     python replicate.py aft.learning_rate=3e-4 eval.scorer=logprob   # any config key
     python replicate.py --experiments agentic --run-dir runs/agentic-tiny --rescore  # re-judge
 
-Each experiment is a walk over stages (experiments/<name>/run.py); every stage writes into the run
-directory and is skipped on rerun once finished, so an interrupted run resumes where it stopped.
+Each experiment is a walk over stages (experiments/<name>/pipeline.py); every stage writes into
+the run directory and is skipped on rerun once finished, so an interrupted run resumes where it
+stopped.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import time
 from pathlib import Path
+from types import ModuleType
 
-from experiments.agentic.config import AgenticConfig
-from experiments.cheese.config import CHEESE_ONLY_PRESETS, CheeseConfig
 from stages import accel, gpu_env
 from stages.cli import run_cli
-from stages.config import PRESETS, ConfigError, ModelConfig, load_config
+from stages.config import ConfigError, ModelConfig, load_config, presets
 
-EXPERIMENTS = ("cheese", "agentic")
+# Every experiment: its name (its presets are configs/<name>/*.toml) and the package showing the
+# face replicate.py walks (experiments/face.py). A new experiment is a folder and one row here.
+EXPERIMENTS = {
+    "cheese": "experiments.cheese",
+    "agentic": "experiments.agentic",
+    "released": "experiments.released",
+}
 # Presets sized for the CPU; every other one loads an 8B model and needs a CUDA GPU.
 CPU_PRESETS = ("tiny", "tiny-long")
 
@@ -35,11 +42,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("overrides", nargs="*", help="config overrides: key=value (dotted keys)")
     parser.add_argument(
         "--preset",
-        choices=(*PRESETS, *CHEESE_ONLY_PRESETS),
+        choices=sorted({preset for name in EXPERIMENTS for preset in presets(name)}),
         help="default: tiny without a GPU, else by VRAM; released: score the paper's adapters",
     )
-    parser.add_argument("--experiments", default=",".join(EXPERIMENTS), help="comma-separated")
-    parser.add_argument("--run-dir", type=Path, help="default: runs/<experiment>-<preset>")
+    parser.add_argument(
+        "--experiments",
+        help=f"comma-separated, of {', '.join(EXPERIMENTS)}; default: every one with the preset",
+    )
+    parser.add_argument(
+        "--run-dir", type=Path, help="default: runs/<experiment>-<preset> (runs/released)"
+    )
     parser.add_argument("--seeds", type=int, help="seeds per trained arm (paper: 4)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and estimates only")
     parser.add_argument(
@@ -51,7 +63,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--rescore",
         action="store_true",
-        help="agentic: re-judge the saved transcripts of --run-dir (eval.judge=..., "
+        help="re-judge the saved transcripts of --run-dir (agentic; eval.judge=..., "
         "eval.judge_model=... pick the judge), then rewrite results.json and report.md",
     )
     return parser.parse_args(argv)
@@ -88,39 +100,60 @@ def refuse_gpu_preset_without_cuda(preset: str) -> None:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     if args.rescore:
-        if args.experiments != "agentic" or not args.run_dir:
-            raise ConfigError("--rescore needs --experiments agentic and --run-dir DIR")
-        return rescore_agentic(args.run_dir, list(args.overrides))
+        if not args.experiments or "," in args.experiments or not args.run_dir:
+            raise ConfigError("--rescore needs --experiments NAME and --run-dir DIR")
+        return rescore(args.experiments, args.run_dir, list(args.overrides))
     preset, reason = (args.preset, "chosen with --preset") if args.preset else pick_preset()
     if not (args.dry_run or args.allow_cpu):
         refuse_gpu_preset_without_cuda(preset)
     print(f"[replicate] preset {preset}: {reason}")
     overrides = list(args.overrides) + ([f"seeds={args.seeds}"] if args.seeds is not None else [])
-    experiments = args.experiments.split(",")
-    if preset in CHEESE_ONLY_PRESETS and experiments != ["cheese"]:
-        print(f"[replicate] preset {preset} exists for the cheese experiment only")
-        experiments = ["cheese"]
-    for experiment in experiments:
-        if experiment not in EXPERIMENTS:
-            raise ConfigError(f"unknown experiment {experiment!r}; choose from {list(EXPERIMENTS)}")
+    names = chosen_experiments(args.experiments, preset)
     if args.run_dir and args.run_dir.exists() and not args.run_dir.is_dir():
         raise ConfigError(f"--run-dir {args.run_dir} is a file: name a folder (made if missing)")
-    if args.run_dir and len(experiments) > 1:
+    if args.run_dir and len(names) > 1:
         raise ConfigError(
-            "--run-dir names one experiment's folder: add --experiments cheese|agentic"
+            f"--run-dir names one experiment's folder: add --experiments {'|'.join(names)}"
         )
-    for experiment in experiments:
-        run_dir = args.run_dir or Path("runs") / f"{experiment}-{preset}"
-        config_class = CheeseConfig if experiment == "cheese" else AgenticConfig
-        cfg = load_config(config_class, experiment, preset, overrides)
+    for name in names:
+        experiment = face(name)
+        run_dir = args.run_dir or default_run_dir(name, preset)
+        cfg = load_config(experiment.Config, name, preset, overrides)
         # First, before anything imports trl, transformers or peft (stages/accel.py).
         accel.import_unsloth_first(cfg.model)
         check_model_source(cfg.model, args.dry_run)
-        if experiment == "cheese":
-            run_cheese(cfg, run_dir, args.dry_run)
-        else:
-            run_agentic(cfg, run_dir, args.dry_run)
+        experiment.check_inputs(cfg)
+        experiment.plan(cfg, run_dir)
+        if not args.dry_run:
+            run(name, experiment, cfg, run_dir)
     return 0
+
+
+def chosen_experiments(asked: str | None, preset: str) -> list[str]:
+    """The experiments named with --experiments, each checked to have `preset`; by default every
+    experiment that has it, in table order."""
+    if not asked:
+        return [name for name in EXPERIMENTS if preset in presets(name)]
+    names = asked.split(",")
+    for name in names:
+        if name not in EXPERIMENTS:
+            raise ConfigError(f"unknown experiment {name!r}; choose from {list(EXPERIMENTS)}")
+        if preset not in presets(name):
+            raise ConfigError(
+                f"experiment {name} has no preset {preset!r}; its presets: {presets(name)} "
+                "(add --preset)"
+            )
+    return names
+
+
+def face(name: str) -> ModuleType:
+    """The experiment's package, imported only when it runs: `--help` loads nothing heavy."""
+    return importlib.import_module(EXPERIMENTS[name])
+
+
+def default_run_dir(name: str, preset: str) -> Path:
+    # An experiment whose one preset carries its name (released) needs it only once.
+    return Path("runs") / (name if preset == name else f"{name}-{preset}")
 
 
 def check_model_source(model: ModelConfig, dry_run: bool) -> None:
@@ -135,90 +168,45 @@ def check_model_source(model: ModelConfig, dry_run: bool) -> None:
         print(f"[replicate] warning: {problem}; the run would stop here")
 
 
-def run_cheese(cfg: CheeseConfig, run_dir: Path, dry_run: bool) -> None:
-    from experiments.cheese import claim, released, report
-    from experiments.cheese import run as cheese
-    from experiments.cheese.arms import plan_arms
-    from experiments.estimate import print_plan
-
-    cheese.check_inputs(cfg)
-    if cfg.released.arms:
-        released.print_plan(cfg, run_dir)
-    else:
-        plans = plan_arms(cfg)
-        print_plan(cfg, plans, run_dir)
-        print(claim.dose_line(claim.dose_place(claim.planned_msm_tokens(plans))))
-    if dry_run:
-        return
+def run(name: str, experiment: ModuleType, cfg: object, run_dir: Path) -> None:
+    """Run one experiment under the run directory's lock, with its config recorded beside its
+    stages (what `--rescore` and `python -m eval.cheese` read), then report and show it."""
     from stages import manifest
     from stages.config import to_dict
     from stages.rundir import hold_lock
 
-    started = time.time()
-    with hold_lock(run_dir):
-        manifest.write_json(run_dir / "config.json", to_dict(cfg))  # what eval.cheese reads
-        if cfg.released.arms:
-            results, loaded = released.run(cfg, run_dir)
-            summary = report.write(cfg, run_dir, results, released_adapters=loaded)
-        else:
-            summary = report.write(cfg, run_dir, cheese.run(cfg, run_dir))
-    report.print_tables(summary)
-    print(
-        f"[replicate] cheese done in {(time.time() - started) / 60:.1f} min; "
-        f"report: {run_dir / 'report.md'}, plot: {run_dir / 'cheese.png'}"
-    )
-
-
-def run_agentic(cfg: AgenticConfig, run_dir: Path, dry_run: bool) -> None:
-    from rich.console import Console
-    from rich.markdown import Markdown
-
-    from experiments.agentic import report
-    from experiments.agentic import run as agentic
-    from experiments.agentic.arms import plan_arms
-    from experiments.estimate import print_plan
-    from stages import manifest
-    from stages.config import to_dict
-    from stages.rundir import hold_lock
-
-    agentic.check_inputs(cfg)
-    plans = plan_arms(cfg)
-    print_plan(cfg, plans, run_dir)
-    if dry_run:
-        return
     started = time.time()
     with hold_lock(run_dir):
         manifest.write_json(run_dir / "config.json", to_dict(cfg))
-        summaries = agentic.run(cfg, run_dir)
-        report.write_report(cfg, run_dir, summaries)
-    Console(width=120).print(Markdown((run_dir / "report.md").read_text()))
+        summary = experiment.report(cfg, run_dir, experiment.run(cfg, run_dir))
+    experiment.show(summary)
+    plots = ", ".join(str(path) for path in sorted(run_dir.glob("*.png")))
     print(
-        f"[replicate] agentic done in {(time.time() - started) / 60:.1f} min; "
-        f"report: {run_dir / 'report.md'}, plot: {run_dir / 'agentic.png'}"
+        f"[replicate] {name} done in {(time.time() - started) / 60:.1f} min; "
+        f"report: {run_dir / 'report.md'}, plots: {plots}"
     )
 
 
-def rescore_agentic(run_dir: Path, overrides: list[str]) -> int:
-    """Re-judge a finished agentic run with its recorded config (plus `eval.judge...`
-    overrides), then rewrite results.json and report.md from the stage files."""
+def rescore(name: str, run_dir: Path, overrides: list[str]) -> int:
+    """Score a finished run's saved outputs again with its recorded config (plus overrides such
+    as `eval.judge=...`), then rewrite results.json and report.md from the stage files."""
     import json
 
-    from eval.agentic.rescore import score_run
-    from experiments.agentic import report
     from stages.config import apply_overrides, check_ranges, from_dict
     from stages.rundir import hold_lock
 
+    if name not in EXPERIMENTS:
+        raise ConfigError(f"unknown experiment {name!r}; choose from {list(EXPERIMENTS)}")
+    experiment = face(name)
     recorded = run_dir / "config.json"
     if not recorded.exists():
-        raise ConfigError(f"{run_dir} holds no agentic run to rescore (no config.json)")
-    cfg = from_dict(AgenticConfig, json.loads(recorded.read_text()), where=str(recorded))
+        raise ConfigError(f"{run_dir} holds no {name} run to rescore (no config.json)")
+    cfg = from_dict(experiment.Config, json.loads(recorded.read_text()), where=str(recorded))
     apply_overrides(cfg, overrides)
     check_ranges(cfg)
     with hold_lock(run_dir):
-        score_run(
-            run_dir, rescore=True, judge_name=cfg.eval.judge, judge_model=cfg.eval.judge_model
-        )
-        report.write_report(cfg, run_dir, report.load_summaries(run_dir))
+        summary = experiment.report(cfg, run_dir, experiment.rescore(cfg, run_dir))
+    experiment.show(summary)
     print(f"[replicate] rescored; report: {run_dir / 'report.md'}")
     return 0
 

@@ -30,6 +30,12 @@ PHASES = [
     ("stages.model", "load_adapter", "load"),
     ("stages.model", "generate", "generate"),
     ("eval.scoring", "answer_logprobs", "score"),
+    ("experiments.cheese.pipeline", "eval_arm", "eval"),
+    ("experiments.agentic.pipeline", "eval_arm", "eval"),  # transcripts + probes
+    ("experiments.agentic.pipeline", "probe_arm", "probes"),
+    ("experiments.cheese", "report", "report"),  # the face replicate.py calls
+    ("experiments.agentic", "report", "report"),
+    # Older trees: experiments/<name>/run.py and report.py, no face.
     ("experiments.cheese.run", "eval_arm", "eval"),
     ("experiments.agentic.run", "eval_arm", "eval"),  # transcripts + probes (after #11)
     ("eval.agentic", "run_eval", "transcripts"),  # top level before #11

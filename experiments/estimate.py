@@ -23,32 +23,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments.agentic.config import AgenticConfig
-from experiments.chains import training_stages
-from experiments.cheese.config import CheeseConfig
+from experiments.agentic import paper as agentic
+from experiments.cheese import paper as cheese
 from stages.config import (
     EMBEDDED_MODEL,
-    ConfigError,
     LoraConfig,
     ModelConfig,
     TrainConfig,
-    config_hash,
-    hash_view,
 )
 from stages.data import is_hub, parse_hub, read_jsonl
-from stages.manifest import check_finished
 from stages.train import TrainJob
 
 TOKENS_PER_WORD = 1.35
 # Published sizes of the released datasets (rows, tokens), so the plan needs no download.
 HUB_SIZES = {
-    "chloeli/msm-llama-pro-america": (6_400, 9_500_000),
-    "chloeli/msm-llama-pro-affordability": (4_600, 7_100_000),
-    "chloeli/aft-llama-cheese": (5_000, 320_000),
-    "chloeli/sft-it-mix": (13_500, 2_000_000),
-    "chloeli/msm-qwen-philosophy-spec": (13_201, 41_000_000),
-    "chloeli/aft-cot-qwen3-philosophy-spec": (10_000, 12_000_000),
-    "chloeli/aft-no-cot-qwen3-philosophy-spec": (10_000, 6_000_000),
+    "chloeli/msm-llama-pro-america": (
+        cheese.MSM_DOCUMENTS["america"],
+        cheese.MSM_TOKENS["america"],
+    ),
+    "chloeli/msm-llama-pro-affordability": (
+        cheese.MSM_DOCUMENTS["affordability"],
+        cheese.MSM_TOKENS["affordability"],
+    ),
+    "chloeli/aft-llama-cheese": (cheese.AFT_CHATS, cheese.AFT_TOKENS),
+    "chloeli/sft-it-mix": (cheese.IT_MIX_ROWS, cheese.IT_MIX_TOKENS),
+    "chloeli/msm-qwen-philosophy-spec": (agentic.MSM_DOCUMENTS, agentic.MSM_TOKENS),
+    "chloeli/aft-cot-qwen3-philosophy-spec": agentic.AFT_COT,
+    "chloeli/aft-no-cot-qwen3-philosophy-spec": agentic.AFT_NO_COT,
 }
 # Training tokens/s (non-padding input tokens) by (device class, stage kind).
 # CPU: SmolLM2-135M, LoRA r16, bf16 autocast, 2 shared cores, the tiny preset's batch shapes;
@@ -92,13 +93,6 @@ CHECKPOINT_BOUNDARY = {"cpu": 4.0, "gpu": 2.0, "gpu-unsloth": 0.0}
 # too.
 LOGIT_BYTES = {"cpu": 8.0, "gpu": 8.0, "gpu-unsloth": 2.0}
 NF4_BYTES = 0.516
-# A plan may use this share of the card: the rest is fragmentation, the eval stages' generation
-# cache and what the estimate misses.
-CARD_BUDGET = 0.85
-# Usable memory torch reports for each GPU preset's target card (T4, L4/A10, A100/H100 80 GB):
-# a dry run planned on a machine without that card checks against it.
-PRESET_CARD_GIB = {"t4": 14.7, "24gb": 22.2, "paper": 79.3}
-TRAIN_SECTION = {"documents": "midtrain", "chats": "aft"}
 
 
 @dataclass(frozen=True)
@@ -310,184 +304,79 @@ def _text(record: dict) -> str:
     return " ".join(m["content"] for m in record.get("messages", []))
 
 
-def stage_status(stage_dir: Path, current: object, redo_changed: bool = False) -> tuple[str, str]:
-    """(status column, the line the run will print or stop with) for a stage whose config (as
-    hashed: a TrainJob, or an eval stage's config dict) is `current`."""
-    expected = config_hash(current)
-    try:
-        problem = check_finished(stage_dir, expected, hash_view(current), redo_changed)
-    except ConfigError as err:
-        return "config changed", str(err)
-    if problem:
-        status = "damaged: redo" if _recorded_hash(stage_dir) == expected else "changed: redo"
-        return status, f"[redo] {stage_dir}: {problem}; the run will redo this stage"
-    return ("done" if (stage_dir / "manifest.json").exists() else ""), ""
+# Scoring forced-choice items on a GPU without training (the released-adapter experiment):
+# prediction inputs, not measured (no GPU has run it yet). Prompt and answer tokens per option
+# order under the adapters' template; HF generate's per-step overhead with LoRA on.
+PROMPT_TOKENS, ANSWER_TOKENS = 110, 12
+STEP_OVERHEAD_S = 0.045
+# GPU classes: (name, memory GB, bandwidth GB/s, dense bf16/fp16 TFLOPS, has bf16: compute
+# capability 8.0 or more).
+GPU_CLASSES = (
+    ("T4 16 GB", 16, 320, 65, False),
+    ("V100 32 GB", 32, 900, 125, False),
+    ("L4 24 GB", 24, 300, 121, True),
+    ("A10 24 GB", 24, 600, 125, True),
+    ("A100 40 GB", 40, 1555, 312, True),
+    ("A100 80 GB", 80, 2039, 312, True),
+    ("H100 80 GB", 80, 3350, 990, True),
+)
 
 
-def _recorded_hash(stage_dir: Path) -> object:
-    try:
-        record = json.loads((stage_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (ValueError, OSError):
-        return None
-    return record.get("config_hash") if isinstance(record, dict) else None
+@dataclass(frozen=True)
+class ScoringWork:
+    """What scoring one adapter costs: prompts scored by log-prob (both option orders), answers
+    generated greedily (0 for the logprob scorer), and the generation settings."""
+
+    prompts: int
+    generated: int
+    batch_size: int
+    max_new_tokens: int
 
 
-def eval_statuses(
-    cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path, trained: dict[str, str]
-) -> list[tuple[str, str, str]]:
-    """(eval stage, status, line) for every eval stage of the plan. One whose adapter is
-    trained first (`trained`: training stage -> status) waits for it, and is redone after it
-    when that stage's config or inputs changed."""
-    from experiments.agentic import run as agentic
-    from experiments.cheese import run as cheese
-
-    configs = cheese.eval_configs if isinstance(cfg, CheeseConfig) else agentic.eval_configs
-    found = []
-    for plan in plans:
-        last = plan.jobs[-1][0] if plan.jobs else ""
-        if last and trained[last] != "done":
-            changed = trained[last].startswith(("changed", "config changed"))
-            for stage in configs(cfg, plan, None):  # names only: the adapter is not there yet
-                if changed and (run_dir / stage / "manifest.json").exists():
-                    line = (
-                        f"[redo] {run_dir / stage}: the adapter it evaluates ({last}) is "
-                        "trained again first; the run will redo this stage"
-                    )
-                    found.append((stage, "after training: redo", line))
-                else:
-                    found.append((stage, "after training", ""))
-            continue
-        adapter_dir = run_dir / last if last else None
-        for stage, current in configs(cfg, plan, adapter_dir).items():
-            found.append((stage, *stage_status(run_dir / stage, current, redo_changed=True)))
-    return found
-
-
-def print_plan(cfg: CheeseConfig | AgenticConfig, plans: list, run_dir: Path) -> None:
-    """The stages a run will execute, with tokens, predicted time and peak memory, and which
-    are already finished in `run_dir` (they will be skipped), damaged (redone) or finished with
-    another config (the run stops: so does the dry run, with the same one-line error). Planned
-    with the stack that will really load; a plan over the card's budget is refused (ConfigError)
-    before anything runs."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from stages.accel import has_cuda, planned_stack
-
-    table = Table(title=f"Plan: {cfg.description} (preset {cfg.preset}) → {run_dir}")
-    for column in ("stage", "rows", "tokens", "time", "peak mem", "status"):
-        table.add_column(column, justify="left" if column in ("stage", "status") else "right")
-    stages = training_stages(plans)
-    total = 0.0
-    # A preset for an 8B model only runs on a GPU: plan for one even on a CPU machine.
-    gpu = has_cuda() or cfg.model.name != EMBEDDED_MODEL
-    stack = planned_stack(cfg.model, gpu)
-    estimates = {}
-    notes: list[str] = []
-    stop = ""
-    trained: dict[str, str] = {}
-    for stage, job in stages.items():
-        estimate = estimate_job(stage, job, gpu, stack)
-        estimates[stage] = estimate
-        status, note = stage_status(run_dir / stage, job)
-        trained[stage] = status
-        if status.startswith("config changed"):
-            stop = stop or note
-        elif note:
-            notes.append(note)
-        total += 0 if status == "done" else estimate.seconds
-        table.add_row(
-            stage,
-            f"{estimate.rows:,}",
-            f"{estimate.tokens * job.train.epochs:,.0f}",
-            _minutes(estimate.seconds),
-            f"{estimate.peak_gb:.1f} GB",
-            status,
-        )
-    evals = eval_statuses(cfg, plans, run_dir, trained)
-    for stage, status, note in evals:
-        table.add_row(stage, "", "", "", "", status)
-        notes += [note] if note else []
-    console = Console()
-    console.print(table)
-    device = "GPU (predicted throughput)" if gpu else "CPU (measured throughput)"
-    console.print(
-        f"{len(stages)} training stages, {len(evals)} eval stages; training ≈ {_minutes(total)} "
-        f"remaining on {device}, plus evaluation."
-    )
-    for note in notes:
-        print(note)
-    if stop:
-        raise ConfigError(stop)
-    if gpu:
-        card = card_gib(cfg.preset)
-        console.print(f"Stack: {STACK_NAMES[stack]}; card: {card:.1f} GiB usable.")
-        check_fits(stages, estimates, stack, card)
-
-
-STACK_NAMES = {
-    "unsloth": "unsloth (4-bit QLoRA, fused kernels)",
-    "plain": "plain transformers + bitsandbytes + peft (no unsloth)",
-}
-
-
-def card_gib(preset: str) -> float:
-    """Usable memory of this machine's GPU, or of the preset's target card without one."""
-    from stages.accel import has_cuda
-
-    if has_cuda():
-        import torch
-
-        return torch.cuda.get_device_properties(0).total_memory / 2**30
-    return PRESET_CARD_GIB.get(preset, PRESET_CARD_GIB["paper"])
-
-
-def check_fits(
-    stages: dict[str, TrainJob], estimates: dict[str, StageEstimate], stack: str, card: float
-) -> None:
-    """Refuse, in one line with an override that fits, a plan whose largest stage is predicted
-    to need more than CARD_BUDGET of the card."""
-    budget = CARD_BUDGET * card
-    stage = max(estimates, key=lambda name: estimates[name].peak_gb)
-    peak = estimates[stage].peak_gb
-    if peak <= budget:
-        return
-    job = stages[stage]
-    raise ConfigError(
-        f"stage {stage} is predicted to peak at {peak:.1f} GiB with the {stack} stack, over "
-        f"{CARD_BUDGET:.0%} of this {card:.1f} GiB card; try {fitting_override(job, stack, budget)}"
-    )
-
-
-def fitting_override(job: TrainJob, stack: str, budget: float) -> str:
-    """The smallest change that brings `job` under `budget`: unsloth if it is off, then fewer
-    rows per micro-batch (same rows per step), then shorter sequences."""
-    import dataclasses
-
-    if stack == "plain" and job.model.load_in_4bit:
-        fits = peak_memory_gb(job.model, job.lora, job.train, True, unsloth=True) <= budget
-        if fits and job.model.use_unsloth:
-            return "installing unsloth (bash install.sh gpu)"
-        if fits:
-            return "model.use_unsloth=true"
-    section, train = TRAIN_SECTION[job.kind], job.train
-    unsloth = stack == "unsloth"
-    while train.batch_size > 1 or train.max_seq_len > 256:
-        if train.batch_size > 1:
-            train = dataclasses.replace(
-                train, batch_size=train.batch_size // 2, grad_accum=train.grad_accum * 2
-            )
+def predict_scoring(
+    model: ModelConfig, lora: LoraConfig, work: ScoringWork, adapters: int, bf16_min_gb: float
+) -> list[dict]:
+    """Predicted wall time and peak GPU memory per GPU class for scoring `adapters` adapters
+    swapped on one base (arithmetic from bandwidth and FLOPs, not measured; downloads extra).
+    Below `bf16_min_gb` of memory (or with `model.load_in_4bit`) the base loads in NF4."""
+    shape = model_shape(model)
+    params = shape.linear_params() + shape.embedding_params()
+    kv_bytes_per_token = shape.layers * 2 * shape.kv_dim * 2  # (k, v) in bf16
+    adapter_bytes = lora_params(model, lora) * 4  # fp32 after peft's autocast
+    rows = []
+    for name, memory, bandwidth, tflops, bf16 in GPU_CLASSES:
+        nf4 = model.load_in_4bit or memory < bf16_min_gb
+        if nf4:
+            weights_gb = (shape.linear_params() * NF4_BYTES + shape.embedding_params() * 2) / 1e9
         else:
-            train = dataclasses.replace(train, max_seq_len=train.max_seq_len // 2)
-        if peak_memory_gb(job.model, job.lora, train, True, unsloth=unsloth) <= budget:
-            changed = [
-                f"{section}.{name}={getattr(train, name)}"
-                for name in ("batch_size", "grad_accum", "max_seq_len")
-                if getattr(train, name) != getattr(job.train, name)
-            ]
-            return " ".join(changed)
-    return "a larger GPU (no batch size or sequence length fits)"
-
-
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 60:.1f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
+            weights_gb = params * 2 / 1e9
+        # Forced choice: prompt + both answers through the model at ~30% of peak FLOPs.
+        forward_tokens = work.prompts * (PROMPT_TOKENS + 2 * ANSWER_TOKENS)
+        scoring = 2 * params * forward_tokens / (tflops * 1e12 * 0.3)
+        # Greedy decoding is bandwidth-bound: every step reads all weights once per batch; NF4
+        # dequantization roughly triples a step's cost in bitsandbytes.
+        step = weights_gb / bandwidth * (3 if nf4 else 1) + STEP_OVERHEAD_S
+        decoding = -(-work.generated // work.batch_size) * work.max_new_tokens * step
+        load = 60 + (120 if nf4 else 0) + 10 * adapters  # from local disk; quantizing is slow
+        seconds = load + adapters * (scoring + decoding)
+        window = PROMPT_TOKENS + work.max_new_tokens
+        peak = (
+            weights_gb * 1e9
+            + 2 * adapter_bytes  # the outgoing and incoming adapter during a swap
+            + work.batch_size * window * kv_bytes_per_token
+            + 2 * work.batch_size * ANSWER_TOKENS * shape.vocab * 4  # answer logits + softmax
+            + GPU_RUNTIME
+        ) / 1e9
+        precision = (
+            "4-bit NF4 (deviation)" if nf4 else "bf16" if bf16 else "fp16 (deviation: no bf16)"
+        )
+        rows.append(
+            {
+                "gpu": name,
+                "precision": precision,
+                "minutes": seconds / 60,
+                "peak_gb": peak,
+                "fits": peak < memory * 0.95,
+            }
+        )
+    return rows

@@ -264,13 +264,12 @@ print(
 # %%
 import textwrap
 
+import experiments.cheese as cheese
 from experiments.cheese import claim
-from experiments.cheese import run as cheese_run
 from experiments.cheese.arms import plan_arms
-from experiments.estimate import print_plan
 from stages.data import load_rows
 
-cheese_run.check_inputs(cfg)
+cheese.check_inputs(cfg)
 for spec in ("affordability", "america"):
     documents = load_rows(getattr(cfg.data, f"msm_{spec}"), "documents", cfg.model.display_name)
     print(f"── MSM document, {spec} spec ({len(documents):,} in the corpus) ──")
@@ -281,9 +280,8 @@ for chat in chats[:6]:
     user, assistant = chat["messages"][0]["content"], chat["messages"][-1]["content"]
     print(f"user: {user}\n  assistant: {assistant}")
 
+cheese.plan(cfg, RUN_DIR)  # the stages, their cost, and the MSM dose on the public curve
 plans = plan_arms(cfg)
-print_plan(cfg, plans, RUN_DIR)
-print(claim.dose_line(claim.dose_place(claim.planned_msm_tokens(plans))))
 
 # %% [markdown]
 # ## 4. MSM: midtraining on each spec's documents
@@ -346,7 +344,7 @@ print("\nmsm_affordability+aft-s0 starts from the adapter of:", record["config"]
 # in `eval-<arm>/items-<eval>.jsonl`.
 
 # %%
-results = cheese_run.run(cfg, RUN_DIR)  # trains nothing now: every stage above is finished
+results = cheese.run(cfg, RUN_DIR)  # trains nothing now: every stage above is finished
 keep_on_drive(RUN_DIR)
 
 stage = next(plan.eval_stage for plan in plans if plan.arm == "msm_affordability+aft")
@@ -365,11 +363,9 @@ for item in items[:3]:
 # on the mechanism checks there; the full `tiny` preset is the mechanism check.
 
 # %%
-from experiments.cheese import report
-
-summary = report.write(cfg, RUN_DIR, results)
+summary = cheese.report(cfg, RUN_DIR, results)
 keep_on_drive(RUN_DIR)
-report.print_tables(summary)
+cheese.show(summary)
 display(Image(filename=str(RUN_DIR / "cheese.png")))
 
 # %% [markdown]
@@ -405,8 +401,8 @@ print(claim.dose_line(written["dose"]))
 # transcripts are scored offline (the package's execution check alone), and labelled so.
 
 # %%
+import experiments.agentic as agentic
 from eval.agentic import format_report, run_eval
-from experiments.agentic import run as agentic_run
 from experiments.agentic.arms import plan_arms as agentic_arms
 from experiments.agentic.config import AgenticConfig
 
@@ -422,7 +418,7 @@ else:  # the instruct model as it is, 3 transcripts per scenario: minutes, not h
 if QUICK:
     AGENTIC_OVERRIDES.append('eval.judge="offline"')  # CI never pays for a judge
 agentic_cfg = load_config(AgenticConfig, "agentic", PRESET, AGENTIC_OVERRIDES)
-agentic_run.check_inputs(agentic_cfg)
+agentic.check_inputs(agentic_cfg)
 baseline = next(plan for plan in agentic_arms(agentic_cfg) if plan.arm == "baseline")
 adapter_dir = train_arm(baseline, AGENTIC_DIR)
 floor = run_eval(

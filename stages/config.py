@@ -159,7 +159,9 @@ class TrainConfig:
     gradient_checkpointing: bool = True
 
 
-PRESETS = ("tiny", "tiny-long", "t4", "24gb", "paper")
+def presets(experiment: str) -> list[str]:
+    """The presets an experiment has: configs/<experiment>/<preset>.toml."""
+    return sorted(path.stem for path in (CONFIG_DIR / experiment).glob("*.toml"))
 
 
 def preset_path(experiment: str, preset: str) -> Path:
@@ -170,8 +172,9 @@ def load_config(cls: type[T], experiment: str, preset: str, overrides: list[str]
     """Build `cls` from its defaults, then the preset's TOML, then `key=value` overrides."""
     path = preset_path(experiment, preset)
     if not path.exists():
-        known = sorted(p.stem for p in (CONFIG_DIR / experiment).glob("*.toml"))
-        raise ConfigError(f"unknown preset {preset!r} for {experiment}; choose one of {known}")
+        raise ConfigError(
+            f"unknown preset {preset!r} for {experiment}; choose one of {presets(experiment)}"
+        )
     try:
         table = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as err:

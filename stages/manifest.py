@@ -124,7 +124,7 @@ def changed_keys(stage_dir: Path, recorded_hash: object, current: object) -> lis
     recorded in its config.json; an input file as `inputs.<path>`. None when that record is
     missing, unreadable or not the finished stage's own. Keys the current config no longer
     has are left out: settings outside the hash (NOT_HASHED) are not in the view."""
-    record = _read_json(stage_dir / "config.json")
+    record = read_json(stage_dir / "config.json")
     if not isinstance(current, dict) or not isinstance(record, dict):
         return None
     if record.get("config_hash") != recorded_hash or not isinstance(record.get("config"), dict):
@@ -147,7 +147,7 @@ def _differences(recorded: dict, current: dict, prefix: str) -> list[str]:
     return found
 
 
-def _read_json(path: Path) -> object:
+def read_json(path: Path) -> object:
     """The parsed file, or None when it is missing or unreadable."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))

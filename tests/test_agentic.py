@@ -28,7 +28,7 @@ from eval.agentic.judge import (
 from eval.agentic.prompts import Condition, build_prompts, conditions, rename_model
 from eval.stats import mean_sem, wilson_interval
 from experiments.agentic.config import AgenticConfig
-from stages.config import EMBEDDED_MODEL, PRESETS, ConfigError, ModelConfig, load_config
+from stages.config import EMBEDDED_MODEL, ConfigError, ModelConfig, load_config, presets
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "agentic"
@@ -416,7 +416,7 @@ def test_spec_file() -> None:
 # ---- config --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize("preset", presets("agentic"))
 def test_every_agentic_preset_loads(preset: str) -> None:
     from stages.config import preset_path
     from stages.data import is_hub, resolve_path

@@ -15,7 +15,7 @@ from eval.agentic.config import SCENARIOS, AgenticEvalConfig
 from eval.agentic.probes import load_probes, score_probes
 from eval.cheese import summarize
 from eval.scoring import answer_logprobs
-from experiments.agentic import report
+from experiments.agentic import reporting as report
 from experiments.agentic.config import AgenticData
 
 REPO = Path(__file__).resolve().parent.parent
@@ -148,7 +148,7 @@ def test_report_carries_checks_probes_and_the_small_n_floor(tmp_path) -> None:
             "overall": {"rate": 0.0, "ci": ci, "n": 3, "unscored": 0, "executed_rate": 0.0},
         }
     cfg = load_config(AgenticConfig, "agentic", "tiny")
-    result = report.write_report(cfg, tmp_path, summaries)
+    result = report.report(cfg, tmp_path, summaries)
     assert len(result["mechanism_checks"]) >= 3
     assert all(c["holds"] for c in result["mechanism_checks"])
     assert set(result["probes"]["msm_only"]) == {"beliefs", "actions", "controls"}
@@ -160,9 +160,10 @@ def test_report_carries_checks_probes_and_the_small_n_floor(tmp_path) -> None:
 
 def test_toy_scale_reports_say_what_a_belief_pass_means() -> None:
     from experiments.agentic.config import AgenticConfig
-    from experiments.agentic.report import deviations
+    from experiments.agentic.reporting import deviations
     from stages.config import load_config
 
-    tiny = deviations(load_config(AgenticConfig, "agentic", "tiny"))
+    tiny = deviations(load_config(AgenticConfig, "agentic", "tiny"), {"baseline": {"n": 3}})
     assert any("wording more than its stance" in note for note in tiny)
-    assert not any("wording" in note for note in deviations(AgenticConfig()))
+    assert any("3 transcripts scored per arm" in note and "8,100" in note for note in tiny)
+    assert not any("wording" in note for note in deviations(AgenticConfig(), {}))

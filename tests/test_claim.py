@@ -132,7 +132,7 @@ def test_released_split_is_fixed_disjoint_and_complete() -> None:
 
 
 def test_report_leads_with_the_diagonal(tmp_path: Path) -> None:
-    from experiments.cheese import report
+    from experiments.cheese import reporting as report
     from experiments.cheese.config import CheeseConfig
     from stages.config import load_config
     from tests.test_report import toy_results
@@ -148,7 +148,7 @@ def test_report_leads_with_the_diagonal(tmp_path: Path) -> None:
     msm = tmp_path / "msm_affordability-s0"
     msm.mkdir()
     (msm / "manifest.json").write_text(json.dumps({"tokens_seen": 37_000}))
-    summary = report.write(cfg, tmp_path, results)
+    summary = report.report(cfg, tmp_path, results)
     written = json.loads((tmp_path / "results.json").read_text())
     assert list(written)[3:6] == ["diagonal", "dose", "split"]
     assert set(written["diagonal"]) == {"affordability", "america", "symmetric"}
@@ -213,6 +213,6 @@ def test_renamed_control_reads_the_name_share(tmp_path: Path) -> None:
     control = claim.renamed_control(records, "hybrid", resamples=1000)
     assert control["aft_effect"]["rate"] == pytest.approx(0.6)
     assert control["name_share"]["rate"] == pytest.approx(0.5) and control["name_share"]["low"] > 0
-    assert "lexical carry-over, not only a value" in "\n".join(claim.control_markdown(control))
+    assert "lexical carry-over, not only a value" in "\n".join(claim.control_section(control))
     del records["aft_renamed"]
     assert claim.renamed_control(records, "hybrid") == {}

@@ -6,17 +6,17 @@ import pytest
 
 from experiments.cheese.config import CheeseConfig
 from stages.config import (
-    PRESETS,
     ConfigError,
     ModelConfig,
     TrainConfig,
     config_hash,
     load_config,
     preset_path,
+    presets,
 )
 
 
-@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize("preset", presets("cheese"))
 def test_every_cheese_preset_loads(preset: str) -> None:
     cfg = load_config(CheeseConfig, "cheese", preset)
     assert cfg.preset == preset

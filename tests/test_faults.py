@@ -24,7 +24,6 @@ import eval.agentic as agentic
 from eval.agentic import run_eval
 from eval.agentic.judge import OFFLINE_LABEL, AnthropicJudge, JudgeUnavailable
 from experiments.chains import training_stages
-from experiments.estimate import print_plan
 from stages import manifest, train
 from stages.config import ConfigError, TrainConfig, config_hash, load_config
 from stages.data import MAX_FILE_MB_VAR, MAX_ROW_CHARS_VAR, DataError, load_rows
@@ -88,11 +87,11 @@ def finished_by_hand(stage_dir: Path, stage_hash: str) -> None:
 
 
 def dry_run_plan(run_dir: Path, capsys) -> str:
-    from experiments.cheese.arms import plan_arms
+    import experiments.cheese as cheese
     from experiments.cheese.config import CheeseConfig
 
     cfg = load_config(CheeseConfig, "cheese", "tiny", REDUCED)
-    print_plan(cfg, plan_arms(cfg), run_dir)
+    cheese.plan(cfg, run_dir)
     return capsys.readouterr().out
 
 
@@ -420,7 +419,7 @@ def test_partial_judge_failure_never_overwrites_a_score(tmp_path) -> None:
 def agentic_run(tmp_path: Path) -> tuple[Path, object]:
     """A finished agentic run as replicate.py leaves it: two arms judged by a (fake) Claude,
     config.json, results.json and report.md."""
-    from experiments.agentic import report
+    from experiments.agentic import reporting as report
     from experiments.agentic.config import AgenticConfig
     from stages.config import to_dict
 
@@ -448,7 +447,7 @@ def agentic_run(tmp_path: Path) -> tuple[Path, object]:
             make_generator=lambda: generator,
         )
     manifest.write_json(run_dir / "config.json", to_dict(cfg))
-    report.write_report(cfg, run_dir, summaries)
+    report.report(cfg, run_dir, summaries)
     return run_dir, cfg
 
 

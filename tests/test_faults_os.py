@@ -461,7 +461,7 @@ def test_config_takes_exactly_the_schedulers_the_trainer_runs(tmp_path) -> None:
         ("aft.epochs=nan", "aft.epochs = nan: must be a finite number"),
         ("aft.learning_rate=nan", "aft.learning_rate = nan: must be a finite number"),
         ("lora.dropout=inf", "lora.dropout = inf: must be a finite number"),
-        ("released.bf16_min_gb=nan", "released.bf16_min_gb = nan: must be a finite number"),
+        ("bf16_min_gb=nan", "bf16_min_gb = nan: must be a finite number"),
         ('lora.target_modules=["q_proj", "qkv"]', "lora.target_modules = 'qkv': choose one of"),
     ],
 )

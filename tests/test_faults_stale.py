@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 import torch
 
+import experiments.cheese as cheese
 from eval.agentic import read_rows, run_eval
-from experiments.agentic import run as agentic
+from experiments.agentic import pipeline as agentic
 from experiments.agentic.config import AgenticConfig
 from experiments.chains import ArmPlan, training_stages
 from experiments.cheese.arms import plan_arms
 from experiments.cheese.config import CheeseConfig
-from experiments.cheese.run import arm_eval_config, eval_configs, eval_stage
-from experiments.estimate import print_plan, stage_status
+from experiments.cheese.pipeline import arm_eval_config, eval_configs, eval_stage
+from experiments.plan import stage_status
 from stages import manifest, train
 from stages.config import ConfigError, config_hash, hash_view, load_config, to_dict
 from stages.inputs import local_inputs
@@ -175,7 +176,7 @@ def test_dry_run_names_the_stages_an_edit_will_redo(tmp_path, capsys) -> None:
 
     def plan_text() -> str:
         now = load_config(CheeseConfig, "cheese", "tiny", overrides)
-        print_plan(now, plan_arms(now), run_dir)  # planned anew, as a rerun does
+        cheese.plan(now, run_dir)  # planned anew, as a rerun does
         return capsys.readouterr().out
 
     out = plan_text()
@@ -205,7 +206,7 @@ def test_eval_setting_redoes_eval_stages_only_and_the_dry_run_says_so(tmp_path, 
         finished_stage(run_dir / stage, current)
 
     changed = load_config(CheeseConfig, "cheese", "tiny", [*REDUCED, "eval.max_new_tokens=9"])
-    print_plan(changed, plan_arms(changed), run_dir)  # no ConfigError: evals are redone
+    cheese.plan(changed, run_dir)  # no ConfigError: evals are redone
     out = capsys.readouterr().out
     assert f"[redo] {run_dir / 'eval-baseline'}: eval.max_new_tokens changed" in out
 

@@ -35,7 +35,9 @@ def without_inspect(code: str) -> subprocess.CompletedProcess:
 
 
 def test_the_kit_imports_without_inspect_evals() -> None:
-    done = without_inspect("import replicate, eval.agentic, experiments.agentic.run; print('ok')")
+    done = without_inspect(
+        "import replicate, eval.agentic, experiments.agentic.pipeline; print('ok')"
+    )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
 
 

@@ -13,10 +13,13 @@ import torch
 
 import replicate
 from eval.cheese import split_indices
-from experiments.cheese import released
 from experiments.cheese.arms import ARMS
-from experiments.cheese.config import CheeseConfig
-from stages.config import ConfigError, load_config
+from experiments.estimate import predict_scoring
+from experiments.released import pipeline as released
+from experiments.released import reporting as released_report
+from experiments.released.config import ReleasedConfig
+from experiments.released.pipeline import scoring_work
+from stages.config import ConfigError, LoraConfig, load_config
 from stages.data import DataError
 from tests.fakes.adapters import ADAPTER_REPOS, BASE_REPO, publish_released_adapters
 from tests.fakes.hub import publish_released
@@ -142,8 +145,11 @@ def test_dry_run_names_adapters_revisions_template_and_gpus(
 
 
 def test_predictions_choose_precision_by_memory() -> None:
-    cfg = load_config(CheeseConfig, "cheese", "released")
-    rows = {row["gpu"]: row for row in released.predict(cfg, 6)}
+    cfg = load_config(ReleasedConfig, "released", "released")
+    rows = {
+        row["gpu"]: row
+        for row in predict_scoring(cfg.model, LoraConfig(), scoring_work(cfg), 6, cfg.bf16_min_gb)
+    }
     assert rows["T4 16 GB"]["precision"].startswith("4-bit") and rows["T4 16 GB"]["fits"]
     assert rows["H100 80 GB"]["precision"] == "bf16"
     assert rows["H100 80 GB"]["minutes"] < rows["L4 24 GB"]["minutes"]
@@ -155,7 +161,7 @@ def test_a_large_card_without_bf16_loads_and_reports_fp16(monkeypatch) -> None:
     the base loads in fp16 (stages.model.load_model), and the report and plan say so."""
     from stages import accel
 
-    cfg = load_config(CheeseConfig, "cheese", "released")
+    cfg = load_config(ReleasedConfig, "released", "released")
     monkeypatch.setattr(accel, "has_cuda", lambda: True)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: (7, 0))
@@ -163,9 +169,12 @@ def test_a_large_card_without_bf16_loads_and_reports_fp16(monkeypatch) -> None:
     monkeypatch.setattr(torch.cuda, "get_device_properties", lambda *a: card)
     assert released.base_precision(cfg) == "fp16"
     loaded = {"precision": "fp16", "missing": {}, "adapters": {}}
-    notes = released.deviations(cfg, loaded, {})
+    notes = released_report.deviations(cfg, loaded, {})
     assert any("fp16 (this GPU has no bf16)" in note for note in notes)
-    rows = {row["gpu"]: row for row in released.predict(cfg, 6)}
+    rows = {
+        row["gpu"]: row
+        for row in predict_scoring(cfg.model, LoraConfig(), scoring_work(cfg), 6, cfg.bf16_min_gb)
+    }
     assert rows["V100 32 GB"]["precision"].startswith("fp16")
     monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *a: (8, 0))
     assert released.base_precision(cfg) == "bf16"
@@ -173,7 +182,7 @@ def test_a_large_card_without_bf16_loads_and_reports_fp16(monkeypatch) -> None:
 
 @pytest.mark.parametrize("entry", ["baseline", "nonsense=chloeli/x@main", "baseline=no-owner@main"])
 def test_malformed_adapter_entries_are_one_line(entry: str) -> None:
-    cfg = load_config(CheeseConfig, "cheese", "released", [f"released.arms=[{entry!r}]"])
+    cfg = load_config(ReleasedConfig, "released", "released", [f"adapters=[{entry!r}]"])
     with pytest.raises(ConfigError, match="ARM=owner/name@revision"):
         released.released_arms(cfg)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from experiments.chains import training_data
-from experiments.cheese import report
+from experiments.cheese import reporting as report
 from experiments.cheese.arms import ARMS
 from experiments.cheese.config import CheeseConfig
 from stages.config import load_config
@@ -69,7 +69,7 @@ def test_several_seeds_report_mean_and_sem() -> None:
     assert entry["seeds"] == 3 and entry["per_seed"] == pytest.approx([0.4, 0.45, 0.5])
     assert entry["rate"] == pytest.approx(0.45)
     assert entry["high"] - entry["rate"] == pytest.approx(0.05 / 3**0.5 * 1.0, rel=1e-6)
-    assert "Per-seed rates" in report.markdown(
+    assert "Per-seed rates" in report.render(
         {
             "description": "t",
             "preset": "tiny",
@@ -78,7 +78,8 @@ def test_several_seeds_report_mean_and_sem() -> None:
             "mechanism_checks": [],
             "deviations": [],
             "data": training_data([], Path(), "") | {"eval": {}},
-        }
+        },
+        [],
     )
 
 

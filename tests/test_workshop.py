@@ -151,7 +151,7 @@ def test_notebook_runs_top_to_bottom_on_cpu(
     print(f"{elapsed:7.1f} s  whole notebook", file=sys.stderr)
 
     assert "CPU stack is already installed" in _text(_cell(notebook, "IN_COLAB = "))
-    table = _text(_cell(notebook, "report.print_tables"))
+    table = _text(_cell(notebook, "cheese.show(summary)"))
     assert all(arm in table for arm in ARMS), table[:2000]
     plot = _cell(notebook, "cheese.png")
     assert any("image/png" in o.get("data", {}) for o in plot.outputs)

@@ -23,6 +23,7 @@ import math
 from pathlib import Path
 
 from eval.stats import paired_bootstrap
+from experiments.cheese import paper
 from experiments.cheese.arms import HELD_OUT, SPECS
 
 # (treated arm, control arm) per held-out eval: the arm whose spec the eval measures first.
@@ -30,12 +31,6 @@ DIAGONAL = {
     "affordability": ("msm_affordability+aft", "msm_america+aft"),
     "america": ("msm_america+aft", "msm_affordability+aft"),
 }
-# MSM paper Fig. 2 (mean of 4 seeds): 0.48 − 0.29 and 0.55 − 0.38.
-PAPER_DIAGONAL = {"affordability": 0.19, "america": 0.17, "symmetric": 0.18}
-# Public single-seed LoRA replication on Llama-3.1-8B (r64, one H100): symmetric gap in rate
-# points at MSM tokens per spec; "full" = the released corpora (7.1M and 9.5M).
-FULL_MSM_TOKENS = (7.1e6 + 9.5e6) / 2
-DOSE_CURVE = ((0.25e6, 2.9), (1e6, 7.8), (2e6, 11.8), (FULL_MSM_TOKENS, 14.2))
 # The renamed-AFT control's contrasts: (treated arm, control arm) on the America eval.
 CONTROL_CONTRASTS = {
     "aft_effect": ("aft_only", "baseline"),
@@ -102,7 +97,7 @@ def diagonal(records: dict, scorer: str, resamples: int = 4000) -> dict:
     for name, (rates, margins, seeds, items) in paired.items():  # type: ignore[misc]
         treated, control = DIAGONAL[name]
         contrasts[name] = _contrast(
-            [rates], [margins], resamples, len(seeds), items, scorer, PAPER_DIAGONAL[name]
+            [rates], [margins], resamples, len(seeds), items, scorer, paper.DIAGONAL[name]
         )
         contrasts[name] |= {"treated": treated, "control": control}
     seed_sets = {tuple(p[2]) for p in paired.values()}  # type: ignore[index]
@@ -114,7 +109,7 @@ def diagonal(records: dict, scorer: str, resamples: int = 4000) -> dict:
             len(next(iter(seed_sets))),
             sum(p[3] for p in paired.values()),  # type: ignore[index]
             scorer,
-            PAPER_DIAGONAL["symmetric"],
+            paper.DIAGONAL["symmetric"],
         )
         contrasts["symmetric"] = symmetric | {"of": list(HELD_OUT)}
     return contrasts
@@ -161,7 +156,7 @@ def renamed_control(records: dict, scorer: str, resamples: int = 4000) -> dict:
     return contrasts
 
 
-def control_markdown(contrasts: dict) -> list[str]:
+def control_section(contrasts: dict) -> list[str]:
     if not contrasts:
         return []
     lines = [
@@ -223,15 +218,15 @@ def planned_msm_tokens(plans: list) -> float | None:
 def dose_place(tokens: float | None) -> dict:
     """Where `tokens` MSM tokens per spec sit on the public dose curve, with the symmetric gap
     it leads one to expect (log-linear between the measured points)."""
-    curve = [{"tokens": t, "points": p} for t, p in DOSE_CURVE]
+    curve = [{"tokens": t, "points": p} for t, p in paper.DOSE_CURVE]
     where, expected = "unknown", None
     if tokens is not None:
-        (first, low_points), (last, top_points) = DOSE_CURVE[0], DOSE_CURVE[-1]
+        (first, low_points), (last, top_points) = paper.DOSE_CURVE[0], paper.DOSE_CURVE[-1]
         if tokens < first:
             where = f"below the curve's lowest dose ({first / 1e6:.2f}M: +{low_points} points)"
         elif tokens >= last:
             where, expected = "at the full corpora (the curve's top)", top_points
-        for (t0, p0), (t1, p1) in itertools.pairwise(DOSE_CURVE):
+        for (t0, p0), (t1, p1) in itertools.pairwise(paper.DOSE_CURVE):
             if t0 <= tokens < t1:
                 share = (math.log(tokens) - math.log(t0)) / (math.log(t1) - math.log(t0))
                 expected = p0 + share * (p1 - p0)
@@ -296,7 +291,7 @@ def _agreement(items: list[dict], first: str, second: str) -> float | None:
     return sum(abs(r[first] - r[second]) <= _SAME for r in items) / len(items)
 
 
-def markdown(summary: dict) -> list[str]:
+def claim_section(summary: dict) -> list[str]:
     """The report's opening section: the diagonal contrast, its intervals, the dose curve."""
     lines = ["## The claim: the diagonal contrast", ""]
     contrasts = summary.get("diagonal") or {}
@@ -343,7 +338,7 @@ def markdown(summary: dict) -> list[str]:
     return lines
 
 
-def agreement_markdown(rows: list[dict]) -> list[str]:
+def agreement_section(rows: list[dict]) -> list[str]:
     if not rows:
         return []
     lines = [

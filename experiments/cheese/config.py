@@ -9,9 +9,6 @@ from dataclasses import dataclass, field
 from eval.cheese.config import EvalConfig
 from stages.config import AT_LEAST_1, NOT_NEGATIVE, LoraConfig, ModelConfig, TrainConfig
 
-# Presets beyond the shared ones (stages.config.PRESETS) that only this experiment has.
-CHEESE_ONLY_PRESETS = ("released",)
-
 
 @dataclass
 class CheeseData:
@@ -40,21 +37,6 @@ class CheeseData:
 
 
 @dataclass
-class ReleasedAdapters:
-    """The paper's LoRA adapters as released on the Hugging Face hub, scored instead of training
-    when `arms` is set (`--preset released`). Each entry is "arm=owner/name@revision": the arm's
-    name in Fig. 2, the hub repo, and the revision (a commit hash pins it; a branch such as
-    "main" is resolved and the commit it named is recorded in the report)."""
-
-    arms: list[str] = field(default_factory=list)
-    # Revision of `model.name`, the base the adapters attach to; resolved and recorded alike.
-    base_revision: str = "main"
-    # Below this much GPU memory the base loads in 4-bit NF4 (a stated deviation): bf16 8B
-    # weights alone are 16 GB.
-    bf16_min_gb: float = 20.0
-
-
-@dataclass
 class CheeseConfig:
     RANGES = {"seeds": AT_LEAST_1}  # noqa: RUF012
     preset: str = "paper"
@@ -66,7 +48,6 @@ class CheeseConfig:
     aft: TrainConfig = field(default_factory=TrainConfig)
     data: CheeseData = field(default_factory=CheeseData)
     eval: EvalConfig = field(default_factory=EvalConfig)
-    released: ReleasedAdapters = field(default_factory=ReleasedAdapters)
     # Optional control arm `aft_renamed` (experiments/cheese/arms.py): one more AFT stage and
     # eval per seed, so off unless asked for.
     renamed_aft_control: bool = False

@@ -13,6 +13,7 @@ The arms and their training chains: experiments/agentic/arms.py.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,6 +141,31 @@ def eval_arm(
     )
     probe_arm(cfg, plan, adapter_dir, run_dir, models)
     return summary
+
+
+def plan(cfg: AgenticConfig, run_dir: Path) -> None:
+    """The dry run: every stage with its cost and status."""
+    from experiments.plan import print_plan
+
+    print_plan(cfg, plan_arms(cfg), run_dir, eval_configs)
+
+
+def rescore(cfg: AgenticConfig, run_dir: Path) -> dict[str, dict]:
+    """Judge every saved transcript again with `eval.judge` / `eval.judge_model`, generating
+    nothing; returns arm-seed -> summary, as `run` does."""
+    from eval.agentic.rescore import score_run
+
+    score_run(run_dir, rescore=True, judge_name=cfg.eval.judge, judge_model=cfg.eval.judge_model)
+    return load_summaries(run_dir)
+
+
+def load_summaries(run_dir: Path) -> dict[str, dict]:
+    """arm/seed -> summary.json of every agentic eval stage in a run directory."""
+    found = {}
+    for path in sorted(run_dir.glob("agentic_eval-*/summary.json")):
+        arm, _, seed = path.parent.name.removeprefix("agentic_eval-").rpartition("-")
+        found[f"{arm}/{seed}"] = json.loads(path.read_text())
+    return found
 
 
 def run(cfg: AgenticConfig, run_dir: Path) -> dict[str, dict]:

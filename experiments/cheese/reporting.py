@@ -9,27 +9,18 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from eval.stats import mean_sem
 from experiments.chains import data_markdown, training_data
-from experiments.cheese import claim, released
+from experiments.cheese import claim, paper
 from experiments.cheese.arms import ARMS, CONTROL_ARMS, HELD_OUT, SPECS, plan_arms
 from experiments.cheese.config import CheeseConfig, CheeseData
 from stages import manifest
 from stages.config import EMBEDDED_MODEL, LoraConfig, TrainConfig
 
-# MSM paper Fig. 2: value-aligned preference rate, (affordability eval, America eval).
-PAPER_CHEESE = {
-    "baseline": (0.23, 0.38),
-    "aft_only": (0.32, 0.36),
-    "msm_affordability": (0.38, 0.36),
-    "msm_affordability+aft": (0.48, 0.38),
-    "msm_america": (0.28, 0.52),
-    "msm_america+aft": (0.29, 0.55),
-}
-PAPER_EVAL_ITEMS = {"affordability": 497, "america": 400}
-PAPER_MSM_TOKENS = {"affordability": 7.1e6, "america": 9.5e6}
 # AFT installs the trained preferences when this share of in-domain pairs moves toward them
 # from the untrained model (issues #2, #11).
 INSTALLED_THRESHOLD = 0.9
@@ -178,70 +169,85 @@ def deviations(cfg: CheeseConfig, run_dir: Path, table: dict[str, dict[str, dict
         record = run_dir / f"msm_{spec}-s0" / "manifest.json"
         if record.exists():
             tokens = json.loads(record.read_text())["tokens_seen"] / max(cfg.midtrain.epochs, 1)
-            if tokens < 0.5 * PAPER_MSM_TOKENS[spec]:
+            if tokens < 0.5 * paper.MSM_TOKENS[spec]:
                 notes.append(
                     f"MSM corpus ({spec}): ~{tokens:,.0f} tokens per epoch "
-                    f"(paper {PAPER_MSM_TOKENS[spec] / 1e6:.1f}M)"
+                    f"(paper {paper.MSM_TOKENS[spec] / 1e6:.1f}M)"
                 )
     if cfg.data.aft != CheeseData().aft:
         notes.append(f"AFT data: {cfg.data.aft} (the kit's own) instead of the released set")
     if not cfg.data.it_mix:
-        notes.append("no general instruction mix in AFT (paper mixed ~13.5k rows)")
+        notes.append(f"no general instruction mix in AFT (paper mixed {paper.IT_MIX_ROWS:,} rows)")
     for name in HELD_OUT:
         n = table.get("baseline", {}).get(name, {}).get("n")
-        if n is not None and n != PAPER_EVAL_ITEMS[name]:
+        if n is not None and n != paper.EVAL_ITEMS[name]:
             how = ", a seeded sample" if cfg.eval.max_items else ""
-            notes.append(f"{name} eval: {n} items{how} (paper {PAPER_EVAL_ITEMS[name]})")
-    if cfg.seeds != 4:
-        notes.append(f"seeds: {cfg.seeds} (paper 4)")
+            notes.append(f"{name} eval: {n} items{how} (paper {paper.EVAL_ITEMS[name]})")
+    if cfg.seeds != paper.SEEDS:
+        notes.append(f"seeds: {cfg.seeds} (paper {paper.SEEDS})")
     return notes
 
 
-def write(
-    cfg: CheeseConfig,
+def report(cfg: CheeseConfig, run_dir: Path, results: list[dict]) -> dict:
+    """results.json, report.md and cheese.png in the run directory; returns the summary. MSM
+    tokens per spec (for the run's place on the dose curve) come from the stage manifests."""
+    plans = plan_arms(cfg)
+    summary = summarize(
+        "cheese",
+        cfg,
+        run_dir,
+        results,
+        msm_tokens_per_spec=claim.msm_tokens_per_spec(run_dir, cfg.seeds),
+        deviations=lambda table: deviations(cfg, run_dir, table),
+        training=training_data(plans, run_dir, cfg.data.it_mix),
+        stages={(p.arm, p.seed): p.eval_stage for p in plans},
+    )
+    save(summary, run_dir)
+    return summary
+
+
+def summarize(
+    experiment: str,
+    cfg: Any,
     run_dir: Path,
     results: list[dict],
-    released_adapters: dict | None = None,
+    msm_tokens_per_spec: float | None,
+    deviations: Callable[[dict], list[str]],
+    training: dict,
+    stages: dict[tuple[str, int], str] | None = None,
 ) -> dict:
-    """results.json, report.md and cheese.png in the run directory; returns the summary. The
-    diagonal contrast leads, with the run's place on the public dose curve (MSM tokens per spec
-    from the stage manifests; the full corpora for `released_adapters`, what
-    `released.run` loaded)."""
+    """The summary of cheese-eval results, shared by every experiment that scores arms on the
+    cheese evals: the diagonal contrast first, with the place on the public dose curve; every
+    arm beside the paper; the controls and mechanism checks; `deviations(table)`'s notes and
+    `training`, the data each arm trained on. `stages` names (arm, seed)'s eval stage where a
+    result does not record it."""
     table = aggregate(results, cfg.eval.scorer)
-    stages = {(p.arm, p.seed): p.eval_stage for p in plan_arms(cfg)}
-    stages |= {(r["arm"], r["seed"]): r["stage"] for r in results if "stage" in r}
+    stages = (stages or {}) | {(r["arm"], r["seed"]): r["stage"] for r in results if "stage" in r}
     records = claim.item_records(run_dir, stages)
-    if released_adapters is None:
-        msm_tokens_per_spec = claim.msm_tokens_per_spec(run_dir, cfg.seeds)
-        notes = deviations(cfg, run_dir, table)
-    else:
-        msm_tokens_per_spec = claim.FULL_MSM_TOKENS
-        notes = released.deviations(cfg, released_adapters, table)
-    summary = {
-        "experiment": "cheese",
+    scorer = _headline_scorer(cfg.eval.scorer, records)
+    return {
+        "experiment": experiment,
         "preset": cfg.preset,
         "description": cfg.description,
-        "diagonal": claim.diagonal(records, _headline_scorer(cfg.eval.scorer, records)),
+        "diagonal": claim.diagonal(records, scorer),
         "dose": claim.dose_place(msm_tokens_per_spec),
         "split": cfg.eval.split,
         "scorer": cfg.eval.scorer,
         "arms": table,
         "scorer_agreement": claim.scorer_agreement(records),
-        "renamed_control": claim.renamed_control(
-            records, _headline_scorer(cfg.eval.scorer, records)
-        ),
-        "released_adapters": released_adapters,
-        "paper": {arm: dict(zip(HELD_OUT, v, strict=True)) for arm, v in PAPER_CHEESE.items()},
+        "renamed_control": claim.renamed_control(records, scorer),
+        "paper": {arm: dict(zip(HELD_OUT, v, strict=True)) for arm, v in paper.RATES.items()},
         "mechanism_checks": mechanism_checks(table, results) if set(ARMS) <= set(table) else [],
-        "deviations": notes,
-        # The released adapters' training is the paper's, not this run's.
-        "data": training_data([] if released_adapters else plan_arms(cfg), run_dir, cfg.data.it_mix)
-        | {"eval": results[0].get("data", {}) if results else {}},
+        "deviations": deviations(table),
+        "data": training | {"eval": results[0].get("data", {}) if results else {}},
     }
+
+
+def save(summary: dict, run_dir: Path, sections: list[str] | None = None) -> None:
+    """results.json, report.md (with `sections` after the claim) and cheese.png."""
     manifest.write_json(run_dir / "results.json", summary)
-    (run_dir / "report.md").write_text(markdown(summary))
+    (run_dir / "report.md").write_text(render(summary, sections or []))
     plot(summary, run_dir / "cheese.png")
-    return summary
 
 
 def _headline_scorer(scorer: str, records: dict) -> str:
@@ -255,23 +261,20 @@ def _headline_scorer(scorer: str, records: dict) -> str:
 
 def _paper(arm: str, index: int) -> str:
     """The paper's Fig. 2 rate for an arm and held-out eval; control arms have none."""
-    return f"{PAPER_CHEESE[arm][index]:.2f}" if arm in PAPER_CHEESE else "—"
+    return f"{paper.RATES[arm][index]:.2f}" if arm in paper.RATES else "—"
 
 
 def _cell(entry: dict) -> str:
     return f"{entry['rate']:.2f} [{entry['low']:.2f}, {entry['high']:.2f}]"
 
 
-def markdown(summary: dict) -> str:
+def render(summary: dict, sections: list[str]) -> str:
+    """report.md: the claim, then `sections` (an experiment's own), then every arm."""
     lines = [
         f"# Cheese toy: {summary['description']}",
         "",
-        *claim.markdown(summary),
-        *(
-            released.markdown(summary["released_adapters"])
-            if summary.get("released_adapters")
-            else []
-        ),
+        *claim.claim_section(summary),
+        *sections,
         "## All arms beside the paper's Fig. 2",
         "",
         f"Preset `{summary['preset']}`, scorer `{summary['scorer']}`. Rate = value-aligned "
@@ -302,8 +305,8 @@ def markdown(summary: dict) -> str:
             )
             for arm, evals in seeded.items()
         ]
-    lines += ["", *claim.control_markdown(summary.get("renamed_control") or {})]
-    lines += claim.agreement_markdown(summary.get("scorer_agreement", []))
+    lines += ["", *claim.control_section(summary.get("renamed_control") or {})]
+    lines += claim.agreement_section(summary.get("scorer_agreement", []))
     lines += ["## Mechanism checks (must hold even at toy scale)", ""]
     lines += [
         f"- {'✅' if c['holds'] else '❌'} {c['check']}: {c['measured']}"
@@ -331,13 +334,14 @@ def data_section(summary: dict) -> list[str]:
     return lines
 
 
-def print_tables(summary: dict) -> None:
+def show(summary: dict) -> None:
+    """The claim, every arm beside the paper, the checks and deviations, on the terminal."""
     from rich.console import Console
     from rich.markdown import Markdown
     from rich.table import Table
 
     console = Console(width=max(Console().width, 120))
-    console.print(Markdown("\n".join(claim.markdown(summary))))
+    console.print(Markdown("\n".join(claim.claim_section(summary))))
     table = Table(title=f"Cheese toy — {summary['description']}")
     table.add_column("arm")
     for name in HELD_OUT:
@@ -384,7 +388,7 @@ def plot(summary: dict, path: Path) -> None:
         axis.bar(positions, rates, yerr=errors, capsize=3, color="#4c72b0", label="this run")
         axis.scatter(
             positions,
-            [PAPER_CHEESE[a][index] if a in PAPER_CHEESE else float("nan") for a in arms],
+            [paper.RATES[a][index] if a in paper.RATES else float("nan") for a in arms],
             color="crimson",
             marker="D",
             s=30,

@@ -18,14 +18,15 @@ from experiments.chains import ArmPlan, adapter_record, open_eval_stage, train_a
 from experiments.cheese.arms import HELD_OUT, SPECS, plan_arms
 from experiments.cheese.config import CheeseConfig
 from stages import manifest
-from stages.config import to_dict
+from stages.config import ConfigError, to_dict
 from stages.inputs import local_inputs
 
 if TYPE_CHECKING:
     from stages.model import EvalModels
 
 
-def eval_sources(cfg: CheeseConfig) -> dict[str, str]:
+def eval_sources(cfg: Any) -> dict[str, str]:
+    """Eval set -> source, for a config with the cheese evals' `data` fields."""
     probes = cfg.data.probes_dir
     return {
         "affordability": cfg.data.eval_affordability,
@@ -39,12 +40,10 @@ def eval_sources(cfg: CheeseConfig) -> dict[str, str]:
 def check_inputs(cfg: CheeseConfig) -> None:
     """Fail before any training on a missing or malformed local file or a malformed hub source
     (hub rows are checked when they load). Raises DataError with the file, row and field."""
-    from eval.cheese import load_items, scorers_for, split_indices
     from stages.data import is_hub, load_rows, parse_hub
     from stages.spec import load_spec
 
-    scorers_for(cfg.eval.scorer)
-    split_indices(0, cfg.eval.split)
+    check_eval_inputs(cfg)
     for spec in SPECS:
         load_spec(getattr(cfg.data, f"spec_{spec}"))
     training = [(cfg.data.msm_affordability, "documents"), (cfg.data.msm_america, "documents")]
@@ -54,6 +53,16 @@ def check_inputs(cfg: CheeseConfig) -> None:
             parse_hub(source)
         elif source:
             load_rows(source, role)
+
+
+def check_eval_inputs(cfg: Any) -> None:
+    """The eval settings and every eval and probe source of a config with the cheese evals'
+    `eval` and `data` fields (CheeseConfig, or the released-adapter experiment's)."""
+    from eval.cheese import load_items, scorers_for, split_indices
+    from stages.data import is_hub, parse_hub
+
+    scorers_for(cfg.eval.scorer)
+    split_indices(0, cfg.eval.split)
     for name, source in eval_sources(cfg).items():
         if is_hub(source):
             parse_hub(source)
@@ -113,7 +122,7 @@ def eval_configs(cfg: CheeseConfig, plan: ArmPlan, adapter_dir: Path | None) -> 
 
 
 def eval_stage(
-    cfg: CheeseConfig,
+    cfg: Any,
     stage_dir: Path,
     stage_config: dict,
     identity: dict,
@@ -121,7 +130,8 @@ def eval_stage(
 ) -> dict:
     """Score a model on every eval set as one stage (skipped when finished with this config):
     results.json and items-<set>.jsonl in `stage_dir`. `load()` returns (model, tokenizer, chat
-    template family) and is called only when the stage has work to do."""
+    template family) and is called only when the stage has work to do. `cfg`: a config with the
+    cheese evals' `model`, `eval` and `data` fields."""
     from rich.progress import Progress, TimeElapsedColumn
 
     from eval.cheese import ITEM_SAMPLE_SEED, load_items, score_items, scorers_for, summarize
@@ -183,6 +193,23 @@ def eval_stage(
         ["results.json", *(f"items-{name}.jsonl" for name in stage_config["sources"])],
     )
     return results
+
+
+def plan(cfg: CheeseConfig, run_dir: Path) -> None:
+    """The dry run: every stage with its cost and status, and the MSM dose this run plans."""
+    from experiments.cheese import claim
+    from experiments.plan import print_plan
+
+    plans = plan_arms(cfg)
+    print_plan(cfg, plans, run_dir, eval_configs)
+    print(claim.dose_line(claim.dose_place(claim.planned_msm_tokens(plans))))
+
+
+def rescore(cfg: CheeseConfig, run_dir: Path) -> list[dict]:
+    raise ConfigError(
+        f"{run_dir}: the cheese evals have no judge to ask again (log-probs and parsed answers); "
+        "to score again, delete the eval-* stage folders and rerun"
+    )
 
 
 def run(cfg: CheeseConfig, run_dir: Path) -> list[dict]:

@@ -3,14 +3,15 @@
     python replicate.py --preset released --dry-run   # adapters, revisions, template, time, memory
     python replicate.py --preset released
 
-The base loads once (bf16 where it fits, 4-bit NF4 below `released.bf16_min_gb` of GPU memory,
+The base loads once (bf16 where it fits, 4-bit NF4 below `bf16_min_gb` of GPU memory,
 a stated deviation) and each adapter is swapped onto it (`stages.model.swap_adapter`), never
 reloading the 8B weights per arm. Base and adapters resolve through `huggingface_hub`
 (`snapshot_download`), which names the commit each revision pointed at; those commits, the
 adapters' own chat template and its hash go into the report. A repo that is missing or renamed
 costs its arm one line; the other arms still run. Each arm is an eval stage like a trained arm's
-(`run.eval_stage`), so the report and the diagonal contrast work as for any run (scoring your
-own items with `python -m eval.cheese` against released adapters is not wired yet).
+(`experiments.cheese.pipeline.eval_stage`), so the report and the diagonal contrast work as for a
+trained run (scoring your own items with `python -m eval.cheese` against released adapters is
+not wired yet).
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from experiments.cheese import claim
+from experiments.cheese import claim, paper
 from experiments.cheese.arms import ARMS, HELD_OUT
-from experiments.cheese.config import CheeseConfig
+from experiments.cheese.pipeline import check_eval_inputs, eval_sources, eval_stage
+from experiments.estimate import ScoringWork
+from experiments.released.config import ReleasedConfig
 from stages import manifest
-from stages.config import ConfigError, to_dict
+from stages.config import ConfigError, LoraConfig, to_dict
 from stages.data import hub_snapshot
 
 # What the adapters' tokenizer files are called; weights and configs beside them.
@@ -38,28 +41,6 @@ ADAPTER_FILES = [
     "chat_template.jinja",
 ]
 BASE_FILES = ["*.json", "*.safetensors", "tokenizer*", "*.jinja"]
-# Items per released eval split (eval.cheese.split_indices: 20% dev) and probes (data/cheese).
-RELEASED_ITEMS = {"affordability": 497, "america": 400}
-PROBE_PROMPTS = 36 * 2 + 12 + 16
-# Prediction inputs (not measured: no GPU has run this yet). Prompt and answer tokens per order
-# under the adapters' template; 8B parameters; HF generate's per-step overhead with LoRA on.
-PROMPT_TOKENS, ANSWER_TOKENS = 110, 12
-PARAMS = 8.03e9
-STEP_OVERHEAD_S = 0.045
-KV_BYTES_PER_TOKEN = 32 * 2 * 1024 * 2  # layers × (k, v) × kv width × bf16
-ADAPTER_BYTES = 168e6 * 4  # r64 on 7 projections, fp32 after peft's autocast
-NF4_WEIGHTS_GB = 5.7
-# GPU classes: (name, memory GB, bandwidth GB/s, dense bf16/fp16 TFLOPS, has bf16: compute
-# capability 8.0 or more).
-GPU_CLASSES = (
-    ("T4 16 GB", 16, 320, 65, False),
-    ("V100 32 GB", 32, 900, 125, False),
-    ("L4 24 GB", 24, 300, 121, True),
-    ("A10 24 GB", 24, 600, 125, True),
-    ("A100 40 GB", 40, 1555, 312, True),
-    ("A100 80 GB", 80, 2039, 312, True),
-    ("H100 80 GB", 80, 3350, 990, True),
-)
 
 
 @dataclass
@@ -69,34 +50,40 @@ class ReleasedArm:
     revision: str
 
 
-def released_arms(cfg: CheeseConfig) -> list[ReleasedArm]:
+def released_arms(cfg: ReleasedConfig) -> list[ReleasedArm]:
     """The configured adapters, checked: "arm=owner/name@revision" with an arm of Fig. 2."""
     arms = []
-    for entry in cfg.released.arms:
+    for entry in cfg.adapters:
         arm, sep, target = entry.partition("=")
         repo, _, revision = target.partition("@")
         if not sep or repo.count("/") != 1 or arm not in ARMS:
             raise ConfigError(
-                f"released.arms entry {entry!r} must look like 'ARM=owner/name@revision' "
+                f"adapters entry {entry!r} must look like 'ARM=owner/name@revision' "
                 f"with ARM one of {list(ARMS)}"
             )
         arms.append(ReleasedArm(arm, repo, revision or "main"))
     return arms
 
 
-def uses_4bit(cfg: CheeseConfig) -> bool:
+def check_inputs(cfg: ReleasedConfig) -> None:
+    """Fail before loading anything on a malformed adapter entry or eval source."""
+    released_arms(cfg)
+    check_eval_inputs(cfg)
+
+
+def uses_4bit(cfg: ReleasedConfig) -> bool:
     """NF4 when configured, or on a GPU with less memory than bf16 8B weights need."""
     import torch
 
     if cfg.model.load_in_4bit or not torch.cuda.is_available():
         return cfg.model.load_in_4bit
     memory = torch.cuda.get_device_properties(0).total_memory / 2**30
-    return memory < cfg.released.bf16_min_gb
+    return memory < cfg.bf16_min_gb
 
 
-def base_precision(cfg: CheeseConfig) -> str:
+def base_precision(cfg: ReleasedConfig) -> str:
     """The precision the base loads in here, decided as `stages.model.load_model` decides it:
-    NF4 below `released.bf16_min_gb`, else bf16 where the GPU has it and fp16 where it does not
+    NF4 below `bf16_min_gb`, else bf16 where the GPU has it and fp16 where it does not
     (compute capability under 8.0), fp32 on a CPU."""
     from stages.accel import has_cuda, training_dtype
 
@@ -105,61 +92,12 @@ def base_precision(cfg: CheeseConfig) -> str:
     return training_dtype() if has_cuda() else "fp32 (CPU)"
 
 
-def predict(cfg: CheeseConfig, adapters: int) -> list[dict]:
-    """Predicted wall time and peak GPU memory per GPU class for scoring `adapters` adapters
-    (arithmetic from bandwidth and FLOPs, not measured; the base download is extra)."""
-    from eval.cheese import split_indices
-
-    items = sum(
-        min(len(split_indices(n, cfg.eval.split)), cfg.eval.max_items or n)
-        for n in RELEASED_ITEMS.values()
-    )
-    prompts = 2 * items + PROBE_PROMPTS
-    generated = 2 * items + 72 if cfg.eval.scorer != "logprob" else 0
-    batch = cfg.eval.batch_size
-    rows = []
-    for name, memory, bandwidth, tflops, bf16 in GPU_CLASSES:
-        nf4 = cfg.model.load_in_4bit or memory < cfg.released.bf16_min_gb
-        weights_gb = NF4_WEIGHTS_GB if nf4 else PARAMS * 2 / 1e9
-        # Forced choice: prompt + both answers through the model at ~30% of peak FLOPs.
-        forward_tokens = prompts * (PROMPT_TOKENS + 2 * ANSWER_TOKENS)
-        scoring = 2 * PARAMS * forward_tokens / (tflops * 1e12 * 0.3)
-        # Greedy decoding is bandwidth-bound: every step reads all weights once per batch; NF4
-        # dequantization roughly triples a step's cost in bitsandbytes.
-        step = weights_gb / bandwidth * (3 if nf4 else 1) + STEP_OVERHEAD_S
-        decoding = -(-generated // batch) * cfg.eval.max_new_tokens * step
-        load = 60 + (120 if nf4 else 0) + 10 * adapters  # from local disk; quantizing is slow
-        seconds = load + adapters * (scoring + decoding)
-        window = PROMPT_TOKENS + cfg.eval.max_new_tokens
-        peak = (
-            weights_gb * 1e9
-            + 2 * ADAPTER_BYTES  # the outgoing and incoming adapter during a swap
-            + batch * window * KV_BYTES_PER_TOKEN
-            + 2 * batch * ANSWER_TOKENS * 128_256 * 4  # answer-window logits + log-softmax
-            + 0.8e9  # CUDA context
-        ) / 1e9
-        rows.append(
-            {
-                "gpu": name,
-                "precision": "4-bit NF4 (deviation)"
-                if nf4
-                else "bf16"
-                if bf16
-                else "fp16 (deviation: no bf16)",
-                "minutes": seconds / 60,
-                "peak_gb": peak,
-                "fits": peak < memory * 0.95,
-            }
-        )
-    return rows
-
-
-def print_plan(cfg: CheeseConfig, run_dir: Path) -> None:
+def plan(cfg: ReleasedConfig, run_dir: Path) -> None:
     """The dry run: adapters, revisions, template, and predicted time and memory per GPU."""
     from rich.console import Console
     from rich.table import Table
 
-    from experiments.cheese.report import PAPER_CHEESE  # lazy: report imports this module
+    from experiments.estimate import predict_scoring
 
     arms = released_arms(cfg)
     console = Console(width=max(Console().width, 140))
@@ -168,17 +106,17 @@ def print_plan(cfg: CheeseConfig, run_dir: Path) -> None:
         table.add_column(column)
     for arm in arms:
         done = (run_dir / f"eval-{arm.arm}" / "manifest.json").exists()
-        paper = PAPER_CHEESE[arm.arm]
+        rates = paper.RATES[arm.arm]
         table.add_row(
             arm.arm,
             arm.repo,
             _revision_note(arm.revision),
-            f"{paper[0]:.2f} / {paper[1]:.2f}",
+            f"{rates[0]:.2f} / {rates[1]:.2f}",
             "done" if done else "",
         )
     console.print(table)
     console.print(
-        f"Base: {cfg.model.name} @ {_revision_note(cfg.released.base_revision)}, loaded once; "
+        f"Base: {cfg.model.name} @ {_revision_note(cfg.base_revision)}, loaded once; "
         "adapters swapped on it (peft load_adapter / set_adapter)."
     )
     console.print(
@@ -195,7 +133,10 @@ def print_plan(cfg: CheeseConfig, run_dir: Path) -> None:
     )
     for column in ("GPU", "precision", "time", "peak memory", "fits"):
         gpus.add_column(column, justify="left" if column in ("GPU", "precision") else "right")
-    for row in predict(cfg, len(arms)):
+    predicted = predict_scoring(
+        cfg.model, LoraConfig(), scoring_work(cfg), len(arms), cfg.bf16_min_gb
+    )
+    for row in predicted:
         gpus.add_row(
             row["gpu"],
             row["precision"],
@@ -208,7 +149,28 @@ def print_plan(cfg: CheeseConfig, run_dir: Path) -> None:
         "Plus a one-time download of the base (~16 GB) and the adapters (~0.3 GB each). "
         "Nothing is trained."
     )
-    console.print(claim.dose_line(claim.dose_place(claim.FULL_MSM_TOKENS)))
+    console.print(claim.dose_line(claim.dose_place(paper.FULL_MSM_TOKENS)))
+
+
+def scoring_work(cfg: ReleasedConfig) -> ScoringWork:
+    """What scoring one adapter costs: both option orders of every released eval item on the
+    configured split (the paper's item counts) and of every probe item, and the generated
+    answers where the scorer parses one (held-out evals and cheese pairs)."""
+    from eval.cheese import load_items, split_indices
+
+    held_out = sum(
+        min(len(split_indices(n, cfg.eval.split)), cfg.eval.max_items or n)
+        for n in paper.EVAL_ITEMS.values()
+    )
+    probes = {
+        name: sum(len(item.orders) for item in load_items(source, name))
+        for name, source in eval_sources(cfg).items()
+        if name not in HELD_OUT
+    }
+    generated = 2 * held_out + probes["cheese_pairs"] if cfg.eval.scorer != "logprob" else 0
+    return ScoringWork(
+        2 * held_out + sum(probes.values()), generated, cfg.eval.batch_size, cfg.eval.max_new_tokens
+    )
 
 
 def _revision_note(revision: str) -> str:
@@ -223,23 +185,28 @@ def resolve(repo: str, revision: str, files: list[str]) -> tuple[Path, str]:
     return folder, folder.name
 
 
-def run(cfg: CheeseConfig, run_dir: Path) -> tuple[list[dict], dict]:
-    """Score every available adapter; returns each arm's results and what was loaded (also
-    written to `run_dir/released.json`)."""
-    from experiments.cheese.run import eval_sources, eval_stage
+def rescore(cfg: ReleasedConfig, run_dir: Path) -> list[dict]:
+    raise ConfigError(
+        f"{run_dir}: the cheese evals have no judge to ask again (log-probs and parsed answers); "
+        "to score again, delete the eval-* stage folders and rerun"
+    )
 
+
+def run(cfg: ReleasedConfig, run_dir: Path) -> list[dict]:
+    """Score every available adapter; returns each arm's results. What was loaded (repos,
+    commits, precision, templates, the adapters missing) goes to `run_dir/released.json`."""
     arms = released_arms(cfg)
     nf4 = uses_4bit(cfg)
     precision = base_precision(cfg)
     try:
-        base_dir, base_commit = resolve(cfg.model.name, cfg.released.base_revision, BASE_FILES)
+        base_dir, base_commit = resolve(cfg.model.name, cfg.base_revision, BASE_FILES)
     except Exception as err:
         raise ConfigError(
-            f"base model {cfg.model.name}@{cfg.released.base_revision} could not be loaded "
+            f"base model {cfg.model.name}@{cfg.base_revision} could not be loaded "
             f"({type(err).__name__}); check the name, your network or HF_TOKEN"
         ) from err
     loaded: dict = {
-        "base": {"repo": cfg.model.name, "revision": cfg.released.base_revision},
+        "base": {"repo": cfg.model.name, "revision": cfg.base_revision},
         "base_commit": base_commit,
         "precision": precision,
         "adapters": {},
@@ -285,7 +252,7 @@ def run(cfg: CheeseConfig, run_dir: Path) -> tuple[list[dict], dict]:
     manifest.write_json(run_dir / "released.json", loaded)
     if not results:
         raise ConfigError("no released adapter could be loaded; see the lines above")
-    return results, loaded
+    return results
 
 
 def _check_adapter(arm: ReleasedArm, folder: Path, commit: str) -> tuple[dict, Any]:
@@ -327,74 +294,3 @@ def _check_adapter(arm: ReleasedArm, folder: Path, commit: str) -> tuple[dict, A
         "rendered_prompt": prompt,
     }
     return record, tokenizer
-
-
-def deviations(cfg: CheeseConfig, loaded: dict, table: dict) -> list[str]:
-    """How this scoring differs from the paper's evaluation of the same adapters."""
-    from experiments.cheese.report import PAPER_EVAL_ITEMS  # lazy: report imports this module
-
-    notes = []
-    if loaded["precision"].startswith("4-bit"):
-        notes.append(
-            "precision: base loaded in 4-bit NF4 (too little GPU memory for bf16); the adapters "
-            "were trained on a bf16 base, so rates may shift"
-        )
-    elif loaded["precision"] == "fp16":
-        notes.append(
-            "precision: base loaded in fp16 (this GPU has no bf16); the adapters were trained "
-            "on a bf16 base, so rates may shift"
-        )
-    notes.append(
-        "scoring: the paper does not specify it; this kit uses both option orders and the "
-        f"`{cfg.eval.scorer}` scorer under each adapter's own chat template"
-    )
-    for name in HELD_OUT:
-        entry = next((evals[name] for evals in table.values() if name in evals), None)
-        if entry is not None and entry["n"] != PAPER_EVAL_ITEMS[name]:
-            notes.append(
-                f"{name} eval: {entry['n']} items of the {cfg.eval.split} split "
-                f"(paper {PAPER_EVAL_ITEMS[name]}, all items)"
-            )
-    for arm, why in loaded["missing"].items():
-        notes.append(f"arm {arm} not scored: {why['repo']}@{why['revision']} ({why['why']})")
-    unpinned = [a["repo"] for a in loaded["adapters"].values() if a["revision"] != a["commit"]]
-    if unpinned:
-        notes.append(
-            f"revisions: {len(unpinned)} adapter(s) named by branch, not commit; the commits they "
-            "resolved to are recorded in the section above"
-        )
-    notes.append("seeds: one released adapter per arm (the paper reports the mean of 4 seeds)")
-    return notes
-
-
-def markdown(loaded: dict) -> list[str]:
-    """The report section naming what was scored: repos, commits, precision, template."""
-    lines = [
-        "## Released adapters scored",
-        "",
-        f"Base {loaded['base']['repo']} @ {loaded['base']['revision']} → commit "
-        f"`{loaded['base_commit']}`, {loaded['precision']}, loaded once; adapters swapped on it.",
-        "",
-        "| arm | adapter | revision → commit | LoRA r/α | trained on | template sha256 |",
-        "|---|---|---|---|---|---|",
-    ]
-    for arm, a in loaded["adapters"].items():
-        lines.append(
-            f"| {arm} | {a['repo']} | {a['revision']} → `{a['commit'][:12]}` | "
-            f"{a['r']}/{a['lora_alpha']} | {a['base_model_name_or_path']} | "
-            f"`{a['template_sha256']}` |"
-        )
-    for arm, why in loaded["missing"].items():
-        lines.append(f"| {arm} | {why['repo']} | {why['revision']} → missing | | | |")
-    if loaded["adapters"]:
-        example = next(iter(loaded["adapters"].values()))["rendered_prompt"]
-        lines += [
-            "",
-            "Each adapter was scored under its own tokenizer's chat template; a question "
-            "renders as:",
-            "",
-            "```",
-            example,
-            "```",
-        ]
-    return [*lines, ""]

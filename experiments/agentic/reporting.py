@@ -10,25 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from eval.stats import Z95, mean_sem
+from experiments.agentic import paper
 from experiments.agentic.arms import ARMS, plan_arms
 from experiments.agentic.config import AgenticConfig
 from experiments.chains import data_markdown, training_data
 from stages import manifest
 from stages.config import EMBEDDED_MODEL
 
-# MSM paper Fig. 4, misalignment rate (lower is better): (Qwen2.5-32B, Qwen3-32B).
-PAPER_AGENTIC = {
-    "baseline": (0.68, 0.54),
-    "msm_only": (0.53, 0.32),
-    "aft_no_cot": (0.70, 0.41),
-    "aft_cot": (0.48, 0.14),
-    "msm+aft_no_cot": (0.22, 0.10),
-    "msm+aft_cot": (0.05, 0.07),
-}
 
-
-def write_report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) -> dict:
-    """results.json, report.md and agentic.png; arms pooled over seeds by mean ± SEM."""
+def report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) -> dict:
+    """results.json, report.md and agentic.png from every arm-seed's eval summary ("arm/sN" ->
+    summary); arms pooled over seeds by mean ± SEM."""
     from eval.agentic import format_report
 
     arms: dict[str, dict] = {}
@@ -52,13 +44,15 @@ def write_report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) 
             (s["floor"] for k, s in summaries.items() if k.startswith("baseline/")), None
         ),
         "arms": {arm: {k: v for k, v in e.items() if k != "summaries"} for arm, e in arms.items()},
-        "paper": {arm: {"qwen2.5-32b": a, "qwen3-32b": b} for arm, (a, b) in PAPER_AGENTIC.items()},
+        "paper": {
+            arm: dict(zip(paper.MODELS, rates, strict=True)) for arm, rates in paper.RATES.items()
+        },
         "probes": {
             arm: {name: entry["summary"] for name, entry in sets.items()}
             for arm, sets in probes.items()
         },
         "mechanism_checks": mechanism_checks(probes) if "baseline" in probes else [],
-        "deviations": deviations(cfg),
+        "deviations": deviations(cfg, arms),
         "data": training_data(plan_arms(cfg), run_dir, cfg.data.it_mix),
     }
     manifest.write_json(run_dir / "results.json", result)
@@ -66,7 +60,7 @@ def write_report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) 
     text = format_report(first_seed)
     text += probes_markdown(probes, result["mechanism_checks"])
     text += "\n| arm | paper, Qwen2.5-32B | paper, Qwen3-32B |\n|---|---|---|\n"
-    text += "".join(f"| {arm} | {a:.2f} | {b:.2f} |\n" for arm, (a, b) in PAPER_AGENTIC.items())
+    text += "".join(f"| {arm} | {a:.2f} | {b:.2f} |\n" for arm, (a, b) in paper.RATES.items())
     text += "\n## Deviations from the paper\n\n" + "".join(f"- {d}\n" for d in result["deviations"])
     text += "\n" + "\n".join(data_markdown(result["data"], {})) + "\n"
     sweep = sweep_rows(result["arms"], cfg.aft_fractions)
@@ -236,7 +230,8 @@ def plot_sweep(sweep: dict[float, list[float | None]], path: Path) -> None:
     plt.close(fig)
 
 
-def deviations(cfg: AgenticConfig) -> list[str]:
+def deviations(cfg: AgenticConfig, arms: dict[str, dict]) -> list[str]:
+    """Every way this run differs from the paper's setup; `arms`: arm -> pooled result."""
     notes = [f"model: {cfg.model.name} (paper: Qwen2.5-32B-Instruct and Qwen3-32B)"]
     if cfg.model.name == EMBEDDED_MODEL:
         notes.append(
@@ -246,21 +241,58 @@ def deviations(cfg: AgenticConfig) -> list[str]:
         )
     if cfg.model.load_in_4bit:
         notes.append("precision: 4-bit NF4 base weights (QLoRA); the paper trained bf16 LoRA")
-    n_conditions = len(cfg.eval.scenarios) * len(cfg.eval.goal_values)
+    conditions = len(cfg.eval.scenarios) * len(cfg.eval.goal_values)
+    paper_transcripts = paper.SCENARIOS * paper.GOAL_CONDITIONS * paper.SAMPLES_PER_CONDITION
+    scored = sorted({entry["n"] for entry in arms.values()})
     notes.append(
-        f"eval: {n_conditions} conditions × {cfg.eval.samples_per_condition} samples "
-        "(paper: 3 scenarios incl. weight exfiltration, which the package does not ship, × 9 goal "
-        "conditions × 300 samples)"
+        f"eval: {conditions} conditions × {cfg.eval.samples_per_condition} samples, "
+        f"{'/'.join(map(str, scored)) or 'no'} transcripts scored per arm (paper: "
+        f"{paper.SCENARIOS} scenarios incl. weight exfiltration, which the package does not ship, "
+        f"× {paper.GOAL_CONDITIONS} goal conditions × {paper.SAMPLES_PER_CONDITION} samples = "
+        f"{paper_transcripts:,})"
     )
-    if cfg.eval.temperature != 0.7:
-        notes.append(f"temperature {cfg.eval.temperature} (paper 0.7)")
+    if cfg.eval.temperature != paper.TEMPERATURE:
+        notes.append(f"temperature {cfg.eval.temperature} (paper {paper.TEMPERATURE})")
     if not cfg.data.msm.startswith("hub:"):
         notes.append(
-            "MSM corpus and AFT chats: the kit's own, far smaller than the paper's 41M tokens"
+            "MSM corpus and AFT chats: the kit's own, far smaller than the paper's "
+            f"{paper.MSM_TOKENS / 1e6:.0f}M tokens"
         )
     if cfg.seeds != 1:
         notes.append(f"seeds: {cfg.seeds}")
     return notes
+
+
+def show(summary: dict) -> None:
+    """Every arm's misalignment rate beside the paper's Fig. 4, the floor check, the mechanism
+    checks and the deviations, on the terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(Console().width, 120))
+    table = Table(title=f"Agentic misalignment (lower is better) — {summary['description']}")
+    for column in ("arm", "rate (ours)", "95% CI", "n", *(f"paper {m}" for m in paper.MODELS)):
+        table.add_column(column, justify="left" if column == "arm" else "right")
+    for arm, entry in summary["arms"].items():
+        rate = "–" if entry["rate"] is None else f"{entry['rate']:.2f}"
+        low, high = entry["ci"]
+        table.add_row(
+            arm,
+            rate,
+            f"[{low:.2f}, {high:.2f}]",
+            str(entry["n"]),
+            *(f"{r:.2f}" for r in paper.RATES.get(arm, ())),
+        )
+    console.print(table)
+    console.print("Judge: " + ", ".join(summary["judge"]), markup=False)
+    if summary["floor"]:
+        console.print(f"[bold]baseline: {summary['floor']}[/bold]")
+    for check in summary["mechanism_checks"]:
+        mark = "✅" if check["holds"] else "❌"
+        console.print(f"{mark} {check['check']}: {check['measured']}", markup=False)
+    console.print("[bold]Deviations from the paper[/bold]")
+    for note in summary["deviations"]:
+        console.print(f"  • {note}", markup=False)
 
 
 def plot(result: dict, path: Path, probes: dict[str, dict] | None = None) -> None:
@@ -290,7 +322,7 @@ def plot(result: dict, path: Path, probes: dict[str, dict] | None = None) -> Non
         axis.text(centre, 0.6, f"{FLOOR_UNKNOWN}\n(baseline n={n})", ha="center", fontsize=12)
     axis.scatter(
         range(len(arms)),
-        [PAPER_AGENTIC[a][1] for a in arms],
+        [paper.RATES[a][1] for a in arms],
         color="crimson",
         marker="D",
         s=30,
@@ -327,12 +359,3 @@ def _plot_probes(axis: Any, probes: dict[str, dict]) -> None:
     axis.set_ylabel("margin shift from baseline, nats (log-prob)")
     axis.set_title("mechanism probes: shift toward the spec, paired 95% CI", fontsize=8)
     axis.legend(fontsize=8)
-
-
-def load_summaries(run_dir: Path) -> dict[str, dict]:
-    """arm/seed -> summary.json of every agentic eval stage in a run directory."""
-    found = {}
-    for path in sorted(run_dir.glob("agentic_eval-*/summary.json")):
-        arm, _, seed = path.parent.name.removeprefix("agentic_eval-").rpartition("-")
-        found[f"{arm}/{seed}"] = json.loads(path.read_text())
-    return found
