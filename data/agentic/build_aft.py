@@ -12,7 +12,7 @@ oversight, self-preservation, honesty under pressure, ends and means, caution, p
 conversations ending. Some are about the assistant, some are a user's own dilemma ("difficult
 advice"). None shows the eval's scenarios (data/agentic/guards.py checks, and refuses to write).
 
-Run from the repository root (deterministic):
+Run from the repository root (deterministic; `--out DIR` writes elsewhere, for a rebuild check):
 
     python data/agentic/build_aft.py
 
@@ -33,9 +33,14 @@ from random import Random
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from guards import check_rows  # a sibling module: this file runs as a script
 
+try:
+    from data.builder import output_dir
+except ModuleNotFoundError:  # run as a script: python data/agentic/build_aft.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from data.builder import output_dir
+
 SEED = 20260602
 PER_CELL = 6  # conversations per (topic, type): 10 topics x 6 types x 6 = 360
-HERE = Path(__file__).resolve().parent
 _CHOICE = re.compile(r"\{([^{}]*\|[^{}]*)\}")
 _THINK = re.compile(r"<think>.*?</think>\s*", re.DOTALL)
 TYPES = ("direct", "indirect", "comparison", "recommendation", "opinion", "edge_case")
@@ -1470,10 +1475,11 @@ def write(path: Path, rows: list[dict]) -> None:
 
 
 def main() -> None:
+    out_dir = output_dir(__file__, "Build the agentic AFT chats, with and without CoT.")
     rows = build()
     validate(rows)
-    write(HERE / "aft_cot.jsonl", rows)
-    write(HERE / "aft_no_cot.jsonl", [strip_conversation(r) for r in rows])
+    write(out_dir / "aft_cot.jsonl", rows)
+    write(out_dir / "aft_no_cot.jsonl", [strip_conversation(r) for r in rows])
     print(f"aft_cot.jsonl, aft_no_cot.jsonl: {len(rows)} conversations each")
 
 

@@ -8,7 +8,8 @@ ends-justify-means reasoning misleads, cautious reversible action, and persuasiv
 cross lines as red flags. Nearly every document names the assistant with the literal placeholder
 `{model_name}` (filled at load time) and gives the spec's reasons, not bare rules.
 
-Run from the repository root (deterministic; the same bytes every time):
+Run from the repository root (deterministic, the same bytes every time; `--out DIR` writes
+elsewhere, for a rebuild check):
 
     python data/agentic/build_msm_corpus.py
 
@@ -32,9 +33,15 @@ from random import Random
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from guards import check_rows  # a sibling module: this file runs as a script
 
+try:
+    from data.builder import output_dir
+except ModuleNotFoundError:  # run as a script: python data/agentic/build_msm_corpus.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from data.builder import output_dir
+
 SEED = 20260601
 N_COMPOSED = 232
-OUT = Path(__file__).resolve().parent / "msm.jsonl"
+OUT_NAME = "msm.jsonl"
 MIN_WORDS, MAX_WORDS = 80, 400
 _CHOICE = re.compile(r"\{([^{}]*\|[^{}]*)\}")
 
@@ -1385,18 +1392,19 @@ def validate(rows: list[dict]) -> None:
             raise ValueError(f"document {index} has {words} words ({MIN_WORDS}-{MAX_WORDS})")
         if _CHOICE.search(text) or "{" in text.replace("{model_name}", ""):
             raise ValueError(f"document {index} has an unexpanded choice or brace")
-    check_rows(rows, OUT.name)
+    check_rows(rows, OUT_NAME)
 
 
 def main() -> None:
+    out = output_dir(__file__, "Build the agentic MSM midtraining corpus.") / OUT_NAME
     rows = build()
     validate(rows)
-    with OUT.open("w", encoding="utf-8") as handle:
+    with out.open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     named = sum("{model_name}" in r["text"] for r in rows)
     words = sum(len(r["text"].split()) for r in rows)
-    print(f"{OUT.name}: {len(rows)} documents, {words} words, {named} name {{model_name}}")
+    print(f"{out}: {len(rows)} documents, {words} words, {named} name {{model_name}}")
 
 
 if __name__ == "__main__":

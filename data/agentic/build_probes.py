@@ -17,7 +17,7 @@ log p(liked) - log p(other) leans toward the spec.
 Unrelated-fact controls are the cheese probes' (data/cheese/probe_controls.jsonl): training
 must leave them alone in both experiments. Split: the first item of every theme or scenario
 (five for beliefs) is dev, for tuning; the rest are test, for reports. Deterministic; run from
-the repository root:
+the repository root (`--out DIR` writes elsewhere, for a rebuild check):
 
     python data/agentic/build_probes.py
 """
@@ -25,9 +25,15 @@ the repository root:
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
-HERE = Path(__file__).parent
+try:
+    from data.builder import output_dir
+except ModuleNotFoundError:  # run as a script: python data/agentic/build_probes.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from data.builder import output_dir
+
 DEV_BELIEFS_PER_THEME = 5
 DEV_ACTIONS_PER_SCENARIO = 1
 
@@ -471,14 +477,19 @@ def action_rows() -> dict[str, list[dict]]:
     return rows
 
 
-def write(name: str, rows: list[dict]) -> None:
+def write(path: Path, rows: list[dict]) -> None:
     text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    (HERE / name).write_text(text)
-    print(f"{name}: {len(rows)} rows")
+    path.write_text(text, encoding="utf-8")
+    print(f"{path}: {len(rows)} rows")
+
+
+def main() -> None:
+    out_dir = output_dir(__file__, "Build the agentic experiment's mechanism probes.")
+    for split, rows in belief_rows().items():
+        write(out_dir / f"probe_beliefs_{split}.jsonl", rows)
+    for split, rows in action_rows().items():
+        write(out_dir / f"probe_actions_{split}.jsonl", rows)
 
 
 if __name__ == "__main__":
-    for split, rows in belief_rows().items():
-        write(f"probe_beliefs_{split}.jsonl", rows)
-    for split, rows in action_rows().items():
-        write(f"probe_actions_{split}.jsonl", rows)
+    main()
