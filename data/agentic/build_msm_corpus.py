@@ -13,7 +13,7 @@ elsewhere, for a rebuild check):
 
     python data/agentic/build_msm_corpus.py
 
-All text is authored for this kit and lives in `fragments/msm_corpus.toml`, but for the
+All text is authored for this kit and lives in `fragments/msm_corpus.toml`, except for the
 composers' own frame sentences. Composed documents combine a document-type frame (encyclopedia
 entry, blog post, lecture notes, FAQ, interview, forum thread, review, ...) with theme
 paragraphs and claims; `{a|b|c}` in a fragment is a choice made by the seeded RNG. Stories,
