@@ -7,6 +7,7 @@ rebuild their files byte for byte. Run by anyone with:
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -103,3 +104,13 @@ def test_agentic_builders_rebuild_the_shipped_files_byte_for_byte(tmp_path: Path
     # The builders refuse to write without the eval's templates to check against (guards.py).
     pytest.importorskip("inspect_evals.agentic_misalignment")
     assert_rebuilds_byte_identical("agentic", tmp_path)
+
+
+@pytest.mark.parametrize("readme", ["data/README.md", "data/agentic/README.md"])
+def test_readme_rebuild_commands_name_real_builders(readme: str) -> None:
+    text = (REPO / readme).read_text(encoding="utf-8")
+    scripts = re.findall(r"python (data/\S+\.py)", text)
+    assert scripts, f"{readme} shows no rebuild command"
+    for script in scripts:
+        assert (REPO / script).is_file(), f"{readme} names {script}, which does not exist"
+    assert "python -m data.manifest --write" in text
