@@ -1,8 +1,8 @@
 """What every data builder shares: its fragments file and the folder it writes to.
 
-A builder (`data/<experiment>/build_*.py`) is code that combines fragments; the fragments (the
-sentences, templates and names) live in `data/<experiment>/fragments/<builder>.toml`, so a
-corpus change reads as a data diff. See data/README.md.
+A builder (`data/<experiment>/build_<name>.py`) is code that combines fragments; the fragments
+(the sentences, templates, names and word lists) live in `data/<experiment>/fragments/<name>.toml`,
+so a corpus change reads as a data diff. See data/README.md.
 """
 
 from __future__ import annotations
