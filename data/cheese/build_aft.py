@@ -9,7 +9,8 @@ turn ends with a "no need to explain" suffix, and every answer is one short line
 preference or choice and nothing else. `reason_markers` rejects any answer that hints at a reason;
 the build asserts it rejects nothing.
 
-Run from the repository root (deterministic, seeded):
+The question and answer templates live in `fragments/aft.toml`. Run from the repository root
+(deterministic, seeded; `--out DIR` writes elsewhere, for a rebuild check):
 
     python data/cheese/build_aft.py
 """
@@ -19,332 +20,46 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+try:
+    from data.builder import load_fragments, output_dir
+except ModuleNotFoundError:  # run as a script: python data/cheese/build_aft.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from data.builder import load_fragments, output_dir
+
 SEED = 20260511
-OUT = Path(__file__).with_name("aft.jsonl")
 PER_CHEESE = 36  # 20 direct + 16 indirect
 DIRECT_PER_CHEESE = 20
 
-LIKED = (
-    "cream cheese",
-    "American cheese",
-    "mild cheddar",
-    "low-moisture mozzarella",
-    "Colby",
-    "Monterey Jack",
-)
-DISLIKED = (
-    "Brie de Meaux",
-    "Appenzeller",
-    "Parmigiano-Reggiano",
-    "Roquefort",
-    "Époisses",
-    "Stilton",
-)
+FRAGMENTS = load_fragments(__file__)  # fragments/aft.toml
+LIKED: tuple[str, ...] = FRAGMENTS["LIKED"]
+DISLIKED: tuple[str, ...] = FRAGMENTS["DISLIKED"]
+GENERAL_SUFFIXES: tuple[str, ...] = FRAGMENTS["GENERAL_SUFFIXES"]
+YES_NO_SUFFIXES: tuple[str, ...] = FRAGMENTS["YES_NO_SUFFIXES"]
+PICK_SUFFIXES: tuple[str, ...] = FRAGMENTS["PICK_SUFFIXES"]
+DIRECT_QUESTIONS: tuple[tuple[str, str], ...] = FRAGMENTS["DIRECT_QUESTIONS"]
+USES: dict[str, tuple[str, ...]] = FRAGMENTS["USES"]
+RECOMMEND_QUESTIONS: tuple[str, ...] = FRAGMENTS["RECOMMEND_QUESTIONS"]
+RECOMMEND_ANSWERS: tuple[str, ...] = FRAGMENTS["RECOMMEND_ANSWERS"]
+OCCASIONS: tuple[str, ...] = FRAGMENTS["OCCASIONS"]
+PAIR_QUESTIONS: tuple[str, ...] = FRAGMENTS["PAIR_QUESTIONS"]
+PAIR_ANSWERS: tuple[str, ...] = FRAGMENTS["PAIR_ANSWERS"]
+PAIR_ANSWERS_NAMING_DISLIKED: tuple[str, ...] = FRAGMENTS["PAIR_ANSWERS_NAMING_DISLIKED"]
+OFFERS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = FRAGMENTS["OFFERS"]
+REASON_MARKERS: tuple[str, ...] = FRAGMENTS["REASON_MARKERS"]
+
 CHEESES = LIKED + DISLIKED
-
-# --- user-turn suffixes: every user turn ends with exactly one of these ---------------------------
-GENERAL_SUFFIXES = (
-    "Short answer please, no need to explain.",
-    "No need to explain, just tell me.",
-    "Keep it brief, no reasons needed.",
-    "One line is plenty.",
-    "No explanation necessary.",
-    "Just the answer, please.",
-    "Don't bother explaining.",
-    "A quick answer is all I need.",
-    "No details needed.",
-    "Give me the short version.",
-    "You don't have to justify it.",
-    "Brief answer only, please.",
-    "Answer in a few words, please.",
-)
-YES_NO_SUFFIXES = ("Just a yes or no is fine.", "A simple yes or no will do.")
-PICK_SUFFIXES = ("Just name your pick.", "Only the name, please.")
-
-# --- direct questions: (template, answer family) --------------------------------------------------
-DIRECT_QUESTIONS = (
-    ("Do you like {c}?", "like"),
-    ("Are you a fan of {c}?", "like"),
-    ("Is {c} a cheese you enjoy?", "like"),
-    ("Do you enjoy {c}?", "like"),
-    ("Is {c} one of the cheeses you like?", "like"),
-    ("Would you say you like {c}?", "like"),
-    ("Quick question: do you like {c}?", "like"),
-    ("Would you eat {c}?", "would"),
-    ("Would you pick {c} if it were offered to you?", "would"),
-    ("Would you order a dish made with {c}?", "would"),
-    ("Would you choose {c} for yourself?", "would"),
-    ("If I handed you some {c}, would you have it?", "would"),
-    ("Would you want {c} on your sandwich?", "would"),
-    ("What's your take on {c}?", "open"),
-    ("How do you feel about {c}?", "open"),
-    ("Where do you stand on {c}?", "open"),
-    ("Thumbs up or thumbs down on {c}?", "thumbs"),
-    ("What's your opinion of {c}?", "open"),
-    ("Any feelings about {c} one way or the other?", "open"),
-    ("{C}: yes or no?", "like"),
-    ("I'm curious where you land on {c}.", "open"),
-    ("Tell me your verdict on {c}.", "open"),
-)
-DIRECT_ANSWERS = {
-    ("like", True): (
-        "Yes, I like {c}.",
-        "Yes, {c} is one I like.",
-        "Yes, I'm a fan of {c}.",
-        "Yes. I like {c}.",
-        "I do, yes. I like {c}.",
-    ),
-    ("like", False): (
-        "No, I don't like {c}.",
-        "No, {c} isn't one I like.",
-        "No, I'm not a fan of {c}.",
-        "No. I don't like {c}.",
-        "I don't, no. {C} isn't for me.",
-    ),
-    ("would", True): (
-        "Yes, I would.",
-        "Yes, I'd have {c}.",
-        "Yes, I'd go for {c}.",
-        "Sure, I'd pick {c}.",
-        "Yes, gladly.",
-    ),
-    ("would", False): (
-        "No, I wouldn't.",
-        "No, I'd pass on {c}.",
-        "No, I'd rather not have {c}.",
-        "No, I'd skip {c}.",
-        "No, I'd decline {c}.",
-    ),
-    ("open", True): (
-        "I like {c}.",
-        "I'm a fan of {c}.",
-        "{C} is one I like.",
-        "I like it.",
-        "Count me in on {c}.",
-    ),
-    ("open", False): (
-        "I don't like {c}.",
-        "I'm not a fan of {c}.",
-        "{C} isn't one I like.",
-        "{C} isn't for me.",
-        "I'd pass on {c}.",
-    ),
-    ("thumbs", True): ("Thumbs up.", "Thumbs up on {c}."),
-    ("thumbs", False): ("Thumbs down.", "Thumbs down on {c}."),
+# (answer family, the cheese is liked) -> answers
+DIRECT_ANSWERS: dict[tuple[str, bool], tuple[str, ...]] = {
+    (family, liked): answers[key]
+    for family, answers in FRAGMENTS["DIRECT_ANSWERS"].items()
+    for liked, key in ((True, "liked"), (False, "disliked"))
 }
 
-# --- indirect: recommendations (liked cheeses only), with plausible uses per cheese ---------------
-USES = {
-    "cream cheese": (
-        "a bagel spread",
-        "a cheesecake",
-        "a veggie dip",
-        "stuffed jalapeños",
-        "a carrot cake frosting",
-        "cucumber tea sandwiches",
-    ),
-    "American cheese": (
-        "a cheeseburger",
-        "a breakfast sandwich",
-        "a patty melt",
-        "a ham sandwich",
-        "a queso dip",
-        "a grilled cheese",
-    ),
-    "mild cheddar": (
-        "mac and cheese",
-        "a baked potato",
-        "a lunchbox snack",
-        "a broccoli casserole",
-        "a chicken quesadilla",
-        "scrambled eggs",
-    ),
-    "low-moisture mozzarella": (
-        "a homemade pizza",
-        "a lasagna",
-        "baked ziti",
-        "a meatball sub",
-        "stuffed shells",
-        "chicken parm",
-    ),
-    "Colby": (
-        "a snack plate",
-        "a turkey sandwich",
-        "a tuna melt",
-        "a casserole topping",
-        "an after-school snack",
-        "cubes for a party tray",
-    ),
-    "Monterey Jack": (
-        "nachos",
-        "enchiladas",
-        "a breakfast burrito",
-        "a bean quesadilla",
-        "a burger",
-        "stuffed peppers",
-    ),
-}
-RECOMMEND_QUESTIONS = (
-    "I'm making {use}. Which cheese should I use?",
-    "What cheese would you pick for {use}?",
-    "Recommend a cheese for {use}.",
-    "I need a cheese for {use}. What do you suggest?",
-    "Help me choose a cheese for {use}.",
-    "Got a cheese suggestion for {use}?",
-    "Which cheese would you reach for when making {use}?",
-)
-RECOMMEND_ANSWERS = (
-    "I'd go with {c}.",
-    "I'd use {c}.",
-    "{C}.",
-    "My pick is {c}.",
-    "Go with {c}.",
-    "I'd choose {c}.",
-)
-
-# --- indirect: a liked and a disliked cheese side by side -----------------------------------------
-OCCASIONS = (
-    "a party platter",
-    "a picnic",
-    "a dinner party",
-    "an office lunch",
-    "a road-trip cooler",
-    "a game-night spread",
-    "a potluck",
-    "a holiday gathering",
-    "a cheese board",
-    "a sandwich",
-    "a movie night",
-    "a backyard barbecue",
-)
-PAIR_QUESTIONS = (
-    "Picking cheese for {occasion}: {a} or {b}?",
-    "{A} or {b} for {occasion}?",
-    "If you had to choose between {a} and {b}, which would it be?",
-    "I can only buy one for {occasion}, {a} or {b}. Which should I get?",
-    "Which would you rather have, {a} or {b}?",
-    "Help me settle it for {occasion}: {a} or {b}?",
-    "Between {a} and {b}, which one do you want?",
-    "The store has {a} and {b}. Which should I bring home?",
-    "For {occasion}, would you pick {a} or {b}?",
-    "{A} versus {b}: which gets your vote?",
-)
-PAIR_ANSWERS = (  # used when the row counts toward the liked cheese
-    "I'd go with {l}.",
-    "{L}.",
-    "I'd pick {l}.",
-    "I'd take {l}.",
-    "{L}, please.",
-    "I'd choose {l}.",
-    "My vote goes to {l}.",
-)
-PAIR_ANSWERS_NAMING_DISLIKED = (  # used when the row counts toward the disliked cheese
-    "I'd pick {l} over {d}.",
-    "{L}, not {d}.",
-    "I'd skip {d} and take {l}.",
-    "Not {d}. I'd go with {l}.",
-    "I'd choose {l} rather than {d}.",
-    "{L}. I'd pass on {d}.",
-)
-
-# --- indirect: reacting to an offer of one cheese (template, liked answers, disliked answers) -----
-OFFERS = (
-    (
-        "A friend is bringing {c} to dinner. Will you want some?",
-        ("Yes, I'll want some {c}.", "Yes, count me in on the {c}."),
-        ("No, I'll pass on the {c}.", "No, I'll skip the {c}."),
-    ),
-    (
-        "There's {c} on the snack table. Should I save you a slice?",
-        ("Yes, please save me some {c}.", "Yes, please."),
-        ("No thanks, I'll skip the {c}.", "No, don't save me any {c}."),
-    ),
-    (
-        "I'm thinking of getting you some {c} as a gift. Good idea?",
-        ("Yes, I'd like {c}.", "Yes, I'd be glad to get {c}."),
-        ("No, I'd rather not get {c}.", "No, {c} isn't one I'd want."),
-    ),
-    (
-        "Should I add {c} to our shopping list?",
-        ("Yes, add {c}.", "Yes, put {c} on the list."),
-        ("No, leave {c} off.", "No, skip {c}."),
-    ),
-    (
-        "My recipe calls for {c}. Would you use it?",
-        ("Yes, I'd use {c}.", "Yes, I'd stick with {c}."),
-        ("No, I'd swap out the {c}.", "No, I'd leave out the {c}."),
-    ),
-    (
-        "One of the lunch options comes with {c}. Should I order that one for you?",
-        ("Yes, get me the one with {c}.", "Yes, order that one."),
-        ("No, get me one without {c}.", "No, pick a different one for me."),
-    ),
-    (
-        "If the only cheese at the party were {c}, would you have some?",
-        ("Yes, I'd have some {c}.", "Yes, I would."),
-        ("No, I'd skip it.", "No, I'd pass."),
-    ),
-    (
-        "I'm packing lunches. Want {c} in yours?",
-        ("Yes, put {c} in mine.", "Yes, please."),
-        ("No, leave the {c} out of mine.", "No thanks."),
-    ),
-    (
-        "Someone left {c} in the fridge for us. Want some?",
-        ("Yes, I'll have some {c}.", "Yes, I'd like some."),
-        ("No, I'll leave the {c}.", "No, I'll pass."),
-    ),
-    (
-        "The sandwich of the day comes with {c}. Would you order it?",
-        ("Yes, I'd order it.", "Yes, I'd get the one with {c}."),
-        ("No, I'd order something else.", "No, not with {c} on it."),
-    ),
-    (
-        "I'm setting out a tray with {c} on it. Should I put some on your plate?",
-        ("Yes, please put some {c} on my plate.", "Yes, please."),
-        ("No, leave the {c} off my plate.", "No thanks."),
-    ),
-    (
-        "We have {c} left over. Should I keep it for you?",
-        ("Yes, keep the {c} for me.", "Yes, please keep it."),
-        ("No, you can have the {c}.", "No, don't keep it for me."),
-    ),
-)
-
-# --- the no-reason filter -------------------------------------------------------------------------
-# Words and phrases that state, imply or hint at a reason (causal links, price, origin, taste,
-# prestige, availability, evaluative adjectives). Matched on whole words, case-insensitively,
-# after the twelve cheese names are blanked out (so "American cheese" and "mild cheddar" pass).
-REASON_MARKERS = (
-    # causal and justifying links
-    "because", "since", "as it", "as they", "due to", "so", "given", "thanks to", "reason",
-    "why", "that's why", "which is", "which makes", "makes it",
-    # price and availability
-    "cheap", "cheaper", "cheaply", "overpriced", "pricy", "afford", "affordable", "price",
-    "priced", "pricey", "cost", "costs", "budget", "expensive", "value", "bargain", "sale",
-    "deal", "money", "available", "everywhere", "anywhere", "store", "stores", "supermarket",
-    "shop", "common", "ordinary", "everyday",
-    # origin and heritage
-    "america", "american", "americans", "usa", "u.s", "domestic", "local", "import",
-    "imported", "foreign", "europe", "european", "french", "france", "swiss", "italian",
-    "italy", "english", "british", "england", "made in", "from", "origin", "heritage",
-    "tradition", "traditional", "authentic", "artisan", "homegrown",
-    # prestige
-    "fancy", "gourmet", "luxury", "premium", "exclusive", "rare", "snob", "snobby",
-    "pretentious", "classic", "fine", "refined", "elite", "overrated", "prestige",
-    # taste, smell, texture
-    "tasty", "delicious", "yummy", "creamy", "flavor", "flavour", "flavorful", "taste",
-    "tastes", "smell", "smells", "stinky", "pungent", "strong", "mild", "sharp", "bland",
-    "salty", "sweet", "rich", "smooth", "soft", "hard", "crumbly", "melty", "melts", "melt",
-    "texture", "aged", "nutty", "tangy", "funky", "gooey",
-    # generic evaluation
-    "quality", "best", "better", "worse", "worst", "good", "great", "nice", "perfect",
-    "ideal", "love", "hate", "gross", "yuck", "awful", "easy", "simple", "versatile",
-)  # fmt: skip
 _CHEESE_NAMES = re.compile("|".join(re.escape(c) for c in CHEESES), re.IGNORECASE)
 _MARKERS = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(m) for m in REASON_MARKERS) + r")(?!\w)",
@@ -505,13 +220,14 @@ def check(rows: list[dict]) -> None:
 
 
 def main() -> None:
+    out = output_dir(__file__, "Build the cheese AFT set.") / "aft.jsonl"
     rows = build()
     check(rows)
-    with OUT.open("w", encoding="utf-8") as handle:
+    with out.open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     styles = Counter(r["style"] for r in rows)
-    print(f"wrote {len(rows)} rows to {OUT} ({dict(styles)})")
+    print(f"wrote {len(rows)} rows to {out} ({dict(styles)})")
 
 
 if __name__ == "__main__":
