@@ -2,7 +2,9 @@
 inspect-evals package ships them, generated locally with the model under test and judged by the
 package's classifiers.
 
-One eval stage per arm, everything in `RUN_DIR/<stage>/` (the files: transcripts.py):
+One eval stage per arm, everything in `RUN_DIR/<stage>/`. The modules:
+    config.py       the eval's settings, name and version
+    transcripts.py  the stage folder's files and their rows
     prompts.py      the package's prompts per condition, the model's name substituted
     generate.py     the missing transcripts, by the model under test
     judge.py        the judges, and the judging pass over a stage's transcripts
