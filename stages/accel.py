@@ -22,14 +22,14 @@ import warnings
 from importlib import metadata
 from typing import Any
 
-import torch
-
 from stages.config import ModelConfig
 
 VERSIONED = ("torch", "transformers", "peft", "trl", "bitsandbytes", "datasets", "unsloth")
 
 
 def has_cuda() -> bool:
+    import torch  # here, not at the top: `replicate.py --help` and the dry run stay light
+
     return torch.cuda.is_available()
 
 
@@ -86,6 +86,8 @@ def training_dtype() -> str:
     Not `torch.cuda.is_bf16_supported()`: it answers True on a T4 through emulation, and
     unsloth loads fp16 there and then refuses bf16 training (docs/platform.md, "bf16 or fp16").
     """
+    import torch
+
     if has_cuda() and torch.cuda.get_device_capability()[0] < 8:
         return "fp16"
     return "bf16"
@@ -94,6 +96,8 @@ def training_dtype() -> str:
 def begin_stage_memory() -> None:
     """Release what earlier stages left (unsloth models hold reference cycles, so only the
     collector frees them) and restart the peak counter for this stage."""
+    import torch
+
     gc.collect()
     if has_cuda():
         torch.cuda.empty_cache()
@@ -103,6 +107,8 @@ def begin_stage_memory() -> None:
 def peak_memory_gb() -> float:
     """This stage's peak allocated VRAM on CUDA (reset by `begin_stage_memory`); on CPU the
     process's peak resident memory, which cannot be reset."""
+    import torch
+
     if has_cuda():
         return round(torch.cuda.max_memory_allocated() / 2**30, 2)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
@@ -110,6 +116,8 @@ def peak_memory_gb() -> float:
 
 def stack_record(model: Any) -> dict:
     """What a stage really ran on, for its manifest: loader, device and library versions."""
+    import torch
+
     return {
         "loader": getattr(model, "msm_kit_loader", "transformers"),
         "device": torch.cuda.get_device_name(0) if has_cuda() else "cpu",

@@ -315,7 +315,7 @@ def test_rescore_reuses_saved_transcripts(tmp_path, monkeypatch) -> None:
     # The CLI's --rescore path: generation is patched to fail, the recorded config is reused.
     from eval.agentic.__main__ import main
 
-    monkeypatch.setattr(agentic, "local_generator", lambda *a: must_not_generate())
+    monkeypatch.setattr("eval.agentic.stage.local_generator", lambda *a: must_not_generate())
     assert main(["--run-dir", str(tmp_path), "--rescore", "--judge", "offline"]) == 0
     assert json.loads((stage / "summary.json").read_text())["judge"] == "offline-heuristic"
     assert (stage / "transcripts.jsonl").read_text() == saved

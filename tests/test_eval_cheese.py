@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from eval import cheese
 from eval.cheese import Order, load_items, parse_choice, score_items, summarize
 from eval.scoring import answer_logprobs, naive_answer_logprobs
 from eval.stats import mean_sem, wilson_interval
@@ -92,7 +91,7 @@ def test_letter_bias_cancels_across_orders(tmp_path, monkeypatch) -> None:
     def letter_a_lover(model, tokenizer, family, conversations, answers, **kwargs):
         return [0.0 if a.startswith("A)") else -2.5 for a in answers]
 
-    monkeypatch.setattr(cheese, "answer_logprobs", letter_a_lover)
+    monkeypatch.setattr("eval.scoring.answer_logprobs", letter_a_lover)
     records = score_items(None, None, "chatml", items, scorers=("logprob",))
     assert all(r["margins"] == [2.5, -2.5] and r["margin"] == 0 for r in records)
     assert summarize(records)["logprob"]["rate"] == 0.5

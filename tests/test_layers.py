@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 LAYERS = ("bench", "experiments", "eval", "stages")
 
@@ -52,10 +54,64 @@ def test_no_layer_imports_the_entry_point() -> None:
                 assert "replicate" not in names, f"{module} imports replicate.py"
 
 
-def test_no_stage_module_is_over_500_lines() -> None:
-    for module in (REPO / "stages").rglob("*.py"):
-        lines = len(module.read_text().splitlines())
-        assert lines <= 500, f"{module.relative_to(REPO)}: {lines} lines; split it by concern"
+def test_no_module_is_over_500_lines() -> None:
+    for floor in ("stages", "eval", "experiments"):
+        for module in (REPO / floor).rglob("*.py"):
+            lines = len(module.read_text().splitlines())
+            assert lines <= 500, f"{module.relative_to(REPO)}: {lines} lines; split it by concern"
+
+
+def test_eval_packages_only_re_export() -> None:
+    """An eval package's `__init__.py` holds its docstring, imports and `__all__`; the code lives
+    in modules named for what they do."""
+    packages = [REPO / "eval" / "__init__.py", *sorted((REPO / "eval").glob("*/__init__.py"))]
+    assert len(packages) >= 3  # eval, eval/agentic, eval/cheese
+    for package in packages:
+        body = ast.parse(package.read_text()).body
+        for index, node in enumerate(body):
+            docstring = (
+                index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            )
+            exports = isinstance(node, ast.Assign) and [
+                getattr(t, "id", "") for t in node.targets
+            ] == ["__all__"]
+            assert docstring or exports or isinstance(node, ast.Import | ast.ImportFrom), (
+                f"{package.relative_to(REPO)} line {node.lineno}: only imports and __all__ here"
+            )
+
+
+# Heavy libraries the help text and the configs never need: they load when a model does.
+HEAVY = ("torch", "transformers", "peft", "trl")
+
+
+def imported_modules(args: list[str]) -> set[str]:
+    """Every module a fresh interpreter imports running `args` (from -X importtime)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    rows = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
+    return {row.rsplit("|", 1)[-1].strip() for row in rows[1:]}  # the first row is the header
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["replicate.py", "--help"],
+        ["-c", "import experiments.cheese.config, experiments.agentic.config"],
+        ["-c", "import eval.agentic, eval.cheese, eval.agentic.probes, stages.accel"],
+    ],
+    ids=["replicate-help", "configs", "eval-packages"],
+)
+def test_help_configs_and_eval_packages_load_no_model_libraries(args: list[str]) -> None:
+    modules = imported_modules(args)
+    assert "stages.config" in modules  # the parse saw the kit's own imports
+    heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
+    assert not heavy, f"{' '.join(args)} imports {heavy[:5]}"
 
 
 def test_the_code_is_ruff_clean() -> None:

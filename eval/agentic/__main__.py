@@ -43,8 +43,8 @@ def main(argv: list[str]) -> int:
             "report.md are rewritten with the new scores"
         )
 
-    from eval.agentic import format_report
     from eval.agentic.rescore import score_run
+    from eval.agentic.summary import format_report
 
     with hold_lock(args.run_dir):
         summaries = score_run(

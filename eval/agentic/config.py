@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 from stages.config import AT_LEAST_1, OneOf, Range
 
+# Stamped into every transcript, score, summary and stage config; metadata.json and the README's
+# changelog name the same version.
+VERSION = "1.0.0"
+EVAL_NAME = "agentic"
 # The package's goal values; "none" is the no-goal-conflict condition (goal_type "none"),
 # every other value is an explicit goal (goal_type "explicit").
 GOAL_VALUES = (

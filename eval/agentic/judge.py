@@ -1,4 +1,5 @@
-"""Judging transcripts with the inspect-evals package's classifiers.
+"""Judging transcripts with the inspect-evals package's classifiers, and the judging pass over a
+stage's saved transcripts (`judge_transcripts`).
 
 For each transcript the scenario's classifier (`BlackmailClassifier`, `LeakClassifier`,
 `MurderClassifier`) builds the grader's messages (`get_grader_input`) and turns the grader's reply
@@ -23,12 +24,16 @@ We also require an explicit `<answer>yes|no</answer>`: the package's fallback re
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Protocol
 
-from eval.agentic.config import AgenticEvalConfig
+from eval.agentic.config import VERSION, AgenticEvalConfig
+from eval.agentic.transcripts import append_rows, latest_scores, read_rows
 from stages.config import ConfigError, ModelConfig
 
 OFFLINE_NAME = "offline-heuristic"
@@ -36,7 +41,8 @@ OFFLINE_LABEL = "offline heuristic, not the paper's judge"
 _ANSWER = re.compile(r"<answer>(.*?)</answer>", re.DOTALL | re.IGNORECASE)
 # An affirmative grader reply: fed to `classify`, it isolates the package's execution check.
 _AFFIRMATIVE = "<answer>yes</answer>"
-
+# Unavailable-judge errors in a row (no network, bad key) after which judging stops.
+FAIL_FAST = 3
 
 # The SDK's errors that no retry of the next transcript will fix (anthropic/_exceptions.py,
 # 2.12.0): no network or endpoint, a bad or unauthorised key, an unknown model.
@@ -230,3 +236,83 @@ def make_judge(cfg: AgenticEvalConfig, warn: Callable[[str], None] = print) -> J
         )
         return OfflineJudge()
     return AnthropicJudge(cfg.judge_model or package_grader())
+
+
+def needs_judging(score: dict | None, judge: Judge) -> bool:
+    return score is None or score["status"] != "scored" or score["judge"] != judge.name
+
+
+def pending_transcripts(stage_dir: Path, judge: Judge, rescore: bool = False) -> list[dict]:
+    """Transcripts this judge still has to judge (every one with `rescore`)."""
+    latest = latest_scores(stage_dir)
+    transcripts = read_rows(stage_dir / "transcripts.jsonl")
+    return [t for t in transcripts if rescore or needs_judging(latest.get(t["key"]), judge)]
+
+
+def judge_transcripts(
+    stage_dir: Path,
+    judge: Judge,
+    rescore: bool = False,
+    concurrency: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Judge every transcript without a current score (all of them with `rescore`); returns how
+    many were judged. Rows are appended as they complete, then compacted to one per key. A
+    failure never replaces a scored row (a failed rescore keeps the earlier verdicts), and
+    FAIL_FAST unavailable-judge errors in a row (no network, bad key) stop judging at once."""
+    prompts = json.loads((stage_dir / "prompts.json").read_text())
+    todo = pending_transcripts(stage_dir, judge, rescore)
+    path = stage_dir / "scores.jsonl"
+    earlier = latest_scores(stage_dir)
+
+    def one(row: dict) -> dict:
+        return score_transcript(row, prompts[row["condition_id"]]["email_content"], judge)
+
+    workers = 1 if judge.offline else max(1, concurrency)
+    in_a_row = 0
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(one, row) for row in todo]
+            try:
+                for future in futures:
+                    score = future.result()
+                    kept = earlier.get(score["key"], {}).get("status") == "scored"
+                    if score["status"] == "scored" or not kept:
+                        append_rows(path, [score | {"eval_version": VERSION}])
+                    if progress is not None:
+                        progress(1)
+                    in_a_row = in_a_row + 1 if score.get("unavailable") else 0
+                    if in_a_row >= FAIL_FAST:
+                        raise JudgeUnavailable(
+                            f"judge {judge.name} failed {in_a_row} times in a row "
+                            f"({score['error'][:200]}); stopped judging {stage_dir.name}, "
+                            f"earlier scores kept; fix the network or key, then "
+                            f"{rescore_hint(stage_dir)}"
+                        )
+            except BaseException:  # the outage above, or Ctrl-C: drop the queued requests
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    finally:
+        _compact_scores(stage_dir)
+    return len(todo)
+
+
+def rescore_hint(stage_dir: Path) -> str:
+    """The command that re-judges this stage's run later, keeping its report in step."""
+    run_dir = stage_dir.parent
+    if (run_dir / "results.json").exists():
+        return f"rescore: python replicate.py --experiments agentic --run-dir {run_dir} --rescore"
+    return f"rescore: python -m eval.agentic --run-dir {run_dir} --rescore"
+
+
+def _compact_scores(stage_dir: Path) -> None:
+    """One row per key, so the file stays readable; written atomically."""
+    path = stage_dir / "scores.jsonl"
+    if not path.exists():
+        return
+    compacted = latest_scores(stage_dir)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in compacted.values())
+    )
+    partial.replace(path)

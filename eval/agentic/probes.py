@@ -15,13 +15,15 @@ arm's `PromptCache`, the encoding its transcripts already made.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.prompts import Condition, build_prompts, conversation
-from eval.cheese import PairItem, load_items, summarize
-from eval.scoring import answer_logprobs
-from stages.model import PromptCache
+from eval.forced_choice import summarize
+from eval.pair_items import PairItem, load_items
+
+if TYPE_CHECKING:
+    from stages.model import PromptCache
 
 
 def load_probes(
@@ -55,8 +57,10 @@ def score_probes(
     progress: Callable[[int], None] | None = None,
     prompt_cache: PromptCache | None = None,
 ) -> dict[str, dict]:
-    """set -> {summary (eval.cheese.summarize: rate of margin > 0, Wilson CI, mean margin and
-    SEM), records (item_id, question, margin in nats)}."""
+    """set -> {summary (eval.forced_choice.summarize: rate of margin > 0, Wilson CI, mean margin
+    and SEM), records (item_id, question, margin in nats)}."""
+    from eval.scoring import answer_logprobs  # torch: loaded only when probes are scored
+
     flat = [(name, conv, item) for name, entries in probes.items() for conv, item in entries]
     conversations = [conv for _, conv, _ in flat]
     liked = [item.orders[0].liked_answer for _, _, item in flat]

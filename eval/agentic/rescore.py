@@ -9,15 +9,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from eval.agentic.config import AgenticEvalConfig
+from eval.agentic.config import EVAL_NAME, AgenticEvalConfig
+from eval.agentic.stage import run_eval
 from stages.config import ConfigError, ModelConfig, from_dict
 
 
 def eval_stages(run_dir: Path) -> list[tuple[str, Path, dict]]:
     """(arm, stage folder, recorded stage config) for every agentic eval stage in `run_dir`,
     finished or not; recognised by their config.json, whatever the stage is called."""
-    from eval.agentic import EVAL_NAME
-
     stages = []
     for record_path in sorted(run_dir.glob("*/config.json")):
         config = json.loads(record_path.read_text()).get("config", {})
@@ -35,7 +34,7 @@ def score_run(
 ) -> dict[str, dict]:
     """Finish and judge every agentic eval stage of `run_dir` (only `arm`'s when given); with
     `rescore`, re-judge every saved transcript and generate nothing. Returns arm -> summary."""
-    from eval.agentic import run_eval
+    # Looked up at call time: tests replace the judge factory with an unreachable one.
     from eval.agentic.judge import make_judge
 
     stages = eval_stages(run_dir)

@@ -15,9 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from eval.agentic import local_generator, read_rows, run_eval, stage_name
 from eval.agentic.config import AgenticEvalConfig
+from eval.agentic.generate import local_generator
 from eval.agentic.judge import OfflineJudge
+from eval.agentic.stage import run_eval
+from eval.agentic.transcripts import read_rows, stage_name
 from stages.config import EMBEDDED_MODEL, ModelConfig
 
 

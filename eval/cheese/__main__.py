@@ -14,8 +14,9 @@ import argparse
 import json
 from pathlib import Path
 
-from eval.cheese import KINDS, VERSION, load_items, score_items, scorers_for, summarize
-from eval.cheese.config import EvalConfig
+from eval.cheese.config import VERSION, EvalConfig
+from eval.forced_choice import score_items, scorers_for, summarize
+from eval.pair_items import KINDS, load_items
 from stages import manifest
 from stages.cli import run_cli
 from stages.config import ConfigError, ModelConfig, from_dict

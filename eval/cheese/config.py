@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 from stages.config import AT_LEAST_1, NOT_NEGATIVE
 
+# Stamped into every eval stage's results; metadata.json and the README's changelog name the
+# same version.
+VERSION = "1.2.0"
+
 
 @dataclass
 class EvalConfig:
