@@ -247,6 +247,6 @@ def test_a_bad_record_is_refused_in_one_line_naming_it(tmp_path, key, value, mes
 def test_a_file_that_is_no_record_is_refused_in_one_line(tmp_path, text: str) -> None:
     path = tmp_path / "config.json"
     path.write_text(text)
-    with pytest.raises(ConfigError, match="config.json") as refused:
+    with pytest.raises(ConfigError) as refused:
         train.job_from_record(path)
-    assert "\n" not in str(refused.value)
+    assert str(refused.value).startswith(f"{path}: ") and "\n" not in str(refused.value)
