@@ -1,4 +1,4 @@
-"""The one price table (stages/generate/prices.toml) that the preview, the --max-cost guard and
+"""The one price table (stages/generate/prices.toml) that the preview, the max_cost guard and
 the spend ledger all read."""
 
 from __future__ import annotations
