@@ -248,7 +248,8 @@ def _plain(obj: object) -> object:
 def from_dict(cls: type[T], table: dict, where: str = "config", base: T | None = None) -> T:
     """Build `cls` from a (nested) dict, rejecting unknown keys and wrong types. A section
     starts from its parent's default (its default_factory), not from its class's defaults. A
-    field without a default (a recorded job's, `stages.train.TrainJob`) must be in `table`."""
+    field without a default (a recorded job's, `stages.train.TrainJob`) must be in `table`: the
+    instance is built from those fields, and the others are set on it after."""
     hints = typing.get_type_hints(cls)
     unknown = [key for key in table if key not in hints]
     if unknown:
