@@ -489,7 +489,7 @@ exit_code = score_my_items(
 #
 # Below is Colby's paragraph in each spec. Suppose the America spec kept its core philosophy and
 # every other paragraph, but explained Colby by **affordability** instead. You would regenerate
-# that corpus (`python -m stages.generate --spec FILE --kind msm --preview` prints the cost
+# that corpus (`python -m stages.generate spec=FILE kind=msm --preview` prints the cost
 # first) and rerun MSM(America)+AFT. Predict: which evals and probes move, in which direction,
 # and by how much compared with the whole diagonal?
 

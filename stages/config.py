@@ -250,25 +250,50 @@ def _plain(obj: object) -> object:
 
 def from_dict(cls: type[T], table: dict, where: str = "config", base: T | None = None) -> T:
     """Build `cls` from a (nested) dict, rejecting unknown keys and wrong types. A section
-    starts from its parent's default (its default_factory), not from its class's defaults."""
+    starts from its parent's default (its default_factory), not from its class's defaults. A
+    field without a default (a recorded job's, `stages.train.TrainJob`) must be in `table`: the
+    instance is built from those fields, and the others are set on it after."""
     hints = typing.get_type_hints(cls)
-    config = base if base is not None else cls()
-    for key, value in table.items():
-        if key not in hints:
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {sorted(hints)})")
-        if dataclasses.is_dataclass(hints[key]):
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: [{key}] must be a table")
-            section = getattr(config, key)
-            setattr(config, key, from_dict(type(section), value, f"{where} [{key}]", section))
-        else:
-            setattr(config, key, _coerce(value, hints[key], f"{where}: {key}"))
+    unknown = [key for key in table if key not in hints]
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {sorted(hints)})")
+    if base is not None:
+        config = base
+        settable = table
+    else:
+        required = [
+            item.name
+            for item in dataclasses.fields(cls)  # type: ignore[arg-type]
+            if item.init
+            and item.default is dataclasses.MISSING
+            and item.default_factory is dataclasses.MISSING
+        ]
+        missing = [name for name in required if name not in table]
+        if missing:
+            raise ConfigError(f"{where}: missing key {missing[0]!r}")
+        config = cls(**{name: _read(hints[name], table[name], name, where) for name in required})
+        settable = {key: value for key, value in table.items() if key not in required}
+    for key, value in settable.items():
+        section = getattr(config, key) if dataclasses.is_dataclass(hints[key]) else None
+        setattr(config, key, _read(hints[key], value, key, where, section))
     if base is None:  # the whole config, not a section: sections are checked with it
         try:
             check_ranges(config)
         except ConfigError as err:
             raise ConfigError(f"{where}: {err}") from err
     return config
+
+
+def _read(hint: object, value: object, key: str, where: str, section: object = None) -> object:
+    """One field's value from a dict: a section (a table) built on `section`, the instance's
+    current one (or from its class when there is none yet), or a value of the field's type."""
+    if not dataclasses.is_dataclass(hint):
+        return _coerce(value, hint, f"{where}: {key}")
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{key}] must be a table")
+    if section is None:
+        return from_dict(hint, value, f"{where} [{key}]")  # type: ignore[arg-type]
+    return from_dict(type(section), value, f"{where} [{key}]", section)
 
 
 def _set_dotted(config: object, dotted: str, raw: str) -> None:
@@ -290,13 +315,25 @@ def _set_dotted(config: object, dotted: str, raw: str) -> None:
 
 def _coerce(value: object, hint: object, where: str) -> object:
     origin = typing.get_origin(hint)
-    if origin in (list, tuple):
-        (inner,) = typing.get_args(hint)[:1]
+    if origin is list:
+        (inner,) = typing.get_args(hint)
         if not isinstance(value, list):
             raise ConfigError(f"{where}: expected a list, got {value!r}")
         return [_coerce(v, inner, where) for v in value]
+    if origin is tuple:  # fixed length, one type per place (JSON and TOML write a list)
+        places = typing.get_args(hint)
+        if not isinstance(value, list | tuple) or len(value) != len(places):
+            raise ConfigError(f"{where}: expected a list of {len(places)}, got {value!r}")
+        return tuple(_coerce(v, place, where) for v, place in zip(value, places, strict=True))
     if origin in (typing.Union, types.UnionType):
-        raise ConfigError(f"{where}: union types are not supported in configs")
+        # The first member that takes the value: `int | float` keeps a count an int, so a
+        # recorded job hashes as it did when it ran.
+        for member in typing.get_args(hint):
+            try:
+                return _coerce(value, member, where)
+            except ConfigError:
+                continue
+        raise ConfigError(f"{where}: expected {hint}, got {value!r}")
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if hint is bool and not isinstance(value, bool):

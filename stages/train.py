@@ -26,10 +26,13 @@ from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
 from stages import accel, manifest
 from stages.config import (
+    ConfigError,
     LoraConfig,
     ModelConfig,
+    OneOf,
     TrainConfig,
     config_hash,
+    from_dict,
     hash_view,
     to_dict,
 )
@@ -41,14 +44,15 @@ from stages.rundir import intact_checkpoint, seal
 
 @dataclass
 class TrainJob:
-    kind: str  # "documents" | "chats"
+    RANGES = {"kind": OneOf(("documents", "chats"))}  # noqa: RUF012
+    kind: str
     model: ModelConfig
     lora: LoraConfig
     train: TrainConfig
     # (source, rows to take from it: a count, a fraction below 1, or 0 for all), mixed
     # together: e.g. cheese AFT + the instruction mix. Each source's count is final (no cut
     # after mixing), so the instruction rows are the same in every arm and arms stay comparable.
-    sources: list[tuple[str, float]]
+    sources: list[tuple[str, int | float]]
     seed: int
     # Sibling stage folder (in the same run dir) whose adapter this job continues; "" = fresh.
     init_adapter: str = ""
@@ -296,19 +300,19 @@ def sft_config(job: TrainJob, output_dir: Path) -> Any:
     )
 
 
-def job_from_record(record: dict) -> TrainJob:
-    config = record["config"]
-    return TrainJob(
-        kind=config["kind"],
-        model=ModelConfig(**config["model"]),
-        lora=LoraConfig(**config["lora"]),
-        train=TrainConfig(**config["train"]),
-        sources=[tuple(s) for s in config["sources"]],
-        seed=config["seed"],
-        init_adapter=config["init_adapter"],
-        init_hash=config["init_hash"],
-        extra=config["extra"],
-    )
+def job_from_record(record_path: Path) -> TrainJob:
+    """The job a stage recorded in its config.json (`manifest.begin`), checked as a preset is:
+    an unknown key, a missing one or a value of the wrong type is one line naming the file."""
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{record_path}: not a stage's config.json ({err})") from err
+    config = record.get("config") if isinstance(record, dict) else None
+    if not isinstance(config, dict):
+        raise ConfigError(f"{record_path}: no config table: not a training stage's config.json")
+    # The files' fingerprints are taken anew from the files as they are now.
+    settings = {key: value for key, value in config.items() if key != "inputs"}
+    return from_dict(TrainJob, settings, where=str(record_path))
 
 
 def main(argv: list[str]) -> int:
@@ -316,7 +320,7 @@ def main(argv: list[str]) -> int:
 
     record_path = Path(argv[0])
     with hold_lock(record_path.parent.parent):
-        run(job_from_record(json.loads(record_path.read_text())), record_path.parent)
+        run(job_from_record(record_path), record_path.parent)
     return 0
 
 

@@ -214,7 +214,7 @@ def test_binary_spec_is_one_line_everywhere(tmp_path) -> None:
         f"data.spec_affordability={spec}",
     )
     assert_one_line(dry, "is not UTF-8 text")
-    preview = python("-m", "stages.generate", "--spec", str(spec), "--kind", "msm", "--preview")
+    preview = python("-m", "stages.generate", f"spec={spec}", "kind=msm", "--preview")
     assert_one_line(preview, "is not UTF-8 text")
 
 

@@ -53,8 +53,8 @@ def fake(monkeypatch: pytest.MonkeyPatch):
 
 def run(out: Path, kind: str = "msm", target: int = 6, *extra: str) -> int:
     """One in-process CLI run: documents batch (6 >= 5 requests), planning stages do not."""
-    args = ["--spec", str(SPEC), "--kind", kind, "--out", str(out), "--target-count", str(target)]
-    return generate.main([*args, "--max-cost", "5", "batch_min_requests=5", *FAST, *extra])
+    args = [f"spec={SPEC}", f"kind={kind}", f"out={out}", f"target_count={target}", "max_cost=5"]
+    return generate.main([*args, "batch_min_requests=5", *FAST, *extra])
 
 
 def rows(path: Path) -> list[dict]:
@@ -82,24 +82,37 @@ def test_preview_runs_only_planning_and_prints_the_projection(fake, tmp_path, ca
 
 
 def test_max_cost_is_required_and_enforced_before_anything_expensive(fake, tmp_path) -> None:
-    with pytest.raises(ConfigError, match="exceeds --max-cost"):
-        run(tmp_path, "msm", 6, "--max-cost", "0.01")
-    args = ["--spec", str(SPEC), "--out", str(tmp_path), "--target-count", "6", *FAST]
-    with pytest.raises(ConfigError, match="--max-cost is required"):
+    with pytest.raises(ConfigError, match=r"exceeds max_cost=0\.01;"):
+        run(tmp_path, "msm", 6, "max_cost=0.01")
+    args = [f"spec={SPEC}", f"out={tmp_path}", "target_count=6", *FAST]
+    with pytest.raises(ConfigError, match="max_cost is required"):
         generate.main(args)
     assert fake.calls["batch_create"] == 0 and fake.calls["messages"] == 3  # planning, once
 
 
 def test_missing_key_names_the_local_backend(monkeypatch, tmp_path) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    with pytest.raises(ConfigError, match="--backend local"):
+    with pytest.raises(ConfigError, match="backend=local"):
         run(tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
+def test_every_setting_is_key_value_and_an_old_flag_says_so(capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        generate.main(["--spec", str(SPEC), "kind=msm"])
+    assert exited.value.code == 2
+    refusal = capsys.readouterr().err
+    assert refusal.startswith("usage: python -m stages.generate spec=FILE [kind=")
+    assert "unrecognized arguments: --spec; settings are key=value (spec=" in refusal
+    with pytest.raises(ConfigError, match="unknown key"):  # --preview is the one way to preview
+        generate.main([f"spec={SPEC}", "preview=true"])
+    with pytest.raises(ConfigError, match=r"no spec given: python -m stages\.generate spec=FILE"):
+        generate.main(["kind=msm"])
+
+
 def test_cli_error_exits_2_without_traceback(tmp_path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "stages.generate", "--spec", str(tmp_path / "nope.md")],
+        [sys.executable, "-m", "stages.generate", f"spec={tmp_path / 'nope.md'}"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -174,8 +187,8 @@ def test_batch_partial_failures_resubmit_transient_and_record_permanent(fake, tm
 def test_kill_mid_batch_then_resume_pays_for_no_request_twice(fake, tmp_path) -> None:
     fake.hold_batches = True
     env = {**os.environ, "ANTHROPIC_BASE_URL": fake.url, "ANTHROPIC_API_KEY": KEY}
-    command = [sys.executable, "-m", "stages.generate", "--spec", str(SPEC), "--out", str(tmp_path)]
-    args = ["--target-count", "6", "--max-cost", "5", "batch_min_requests=5", *FAST]
+    command = [sys.executable, "-m", "stages.generate", f"spec={SPEC}", f"out={tmp_path}"]
+    args = ["target_count=6", "max_cost=5", "batch_min_requests=5", *FAST]
     process = subprocess.Popen([*command, *args], cwd=REPO, env=env, stdout=subprocess.DEVNULL)
     try:
         deadline = time.time() + 60
@@ -320,7 +333,7 @@ def test_spending_stops_at_max_cost_and_keeps_what_was_paid_for(tmp_path) -> Non
     store = RequestStore(tmp_path)
     requests = [Request("s", "m", "system", f"prompt {i}", 10) for i in range(5)]
     with Session(PaidBackend(), store, max_cost=1.0) as session:
-        with pytest.raises(BudgetExceeded, match="reaching --max-cost"):
+        with pytest.raises(BudgetExceeded, match="reaching max_cost="):
             session.complete("s", requests)
     assert len(RequestStore(tmp_path).results()) == 3  # $1.20 spent, all of it on disk
 
@@ -348,8 +361,8 @@ def test_local_backend_runs_the_whole_msm_path(embedded_dir, tmp_path) -> None:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # on a busy 2-core box, 2 threads generate ~10x slower than 1
     try:
-        args = ["--spec", str(SPEC), "--backend", "local", "--out", str(tmp_path)]
-        code = generate.main([*args, "--target-count", "2", "max_new_tokens_cap=48", *FAST])
+        args = [f"spec={SPEC}", "backend=local", f"out={tmp_path}", "target_count=2"]
+        code = generate.main([*args, "max_new_tokens_cap=48", *FAST])
     finally:
         torch.set_num_threads(threads)
     assert code == 0

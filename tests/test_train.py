@@ -9,8 +9,18 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from stages import train
-from stages.config import ConfigError, LoraConfig, ModelConfig, TrainConfig
+from experiments.agentic.arms import chat_job as agentic_chat_job
+from experiments.agentic.config import AgenticConfig, AgenticTrainConfig, QwenModelConfig
+from stages import manifest, train
+from stages.config import (
+    ConfigError,
+    LoraConfig,
+    ModelConfig,
+    TrainConfig,
+    config_hash,
+    load_config,
+    to_dict,
+)
 from stages.train import TrainJob
 
 SMALL_LORA = LoraConfig(r=4, alpha=8)
@@ -19,7 +29,7 @@ SMALL_LORA = LoraConfig(r=4, alpha=8)
 def quick_train(**changes) -> TrainConfig:
     settings = dict(
         learning_rate=1e-3,
-        epochs=1,
+        epochs=1.0,  # a float, as every loaded config holds it, so a record reads back equal
         batch_size=2,
         grad_accum=1,
         max_seq_len=64,
@@ -161,3 +171,82 @@ def test_nf4_lora_gradients_survive_an_eval_forward(tiny_llama_dir) -> None:
     after = lora_grad_norm()
     assert before > 0
     assert after == pytest.approx(before, rel=1e-3)
+
+
+def written_record(tmp_path: Path, job: TrainJob) -> Path:
+    """The job's config.json, written as `train.run` writes it."""
+    stage_dir = tmp_path / "run" / "stage"
+    manifest.begin(stage_dir, config_hash(job), to_dict(job))
+    return stage_dir / "config.json"
+
+
+def test_a_recorded_job_reads_back_as_the_same_job(tmp_path, corpora) -> None:
+    job = TrainJob(
+        "chats",
+        ModelConfig(),
+        SMALL_LORA,
+        quick_train(),
+        [(corpora["chats"], 6), (corpora["documents"], 0.5)],
+        3,
+        init_adapter="msm",
+        init_hash="0123456789abcdef",
+        extra={"rename": {"Colby": "Gouda"}},
+    )
+    back = train.job_from_record(written_record(tmp_path, job))
+    assert back == job
+    # A count stays an int and a fraction a float: the stage's hash is the one it ran under.
+    assert [type(rows) for _, rows in back.sources] == [int, float]
+    assert config_hash(back) == config_hash(job)
+
+
+def test_an_agentic_job_reads_back_through_the_base_sections(tmp_path) -> None:
+    """The agentic sections are subclasses that change only defaults, so the base classes take
+    every key of their records and the job read back hashes as the one that ran."""
+    cfg = load_config(AgenticConfig, "agentic", "tiny", ["aft.max_rows=0"])
+    job = agentic_chat_job(cfg, 0, "cot", fraction=0.5)
+    assert isinstance(job.model, QwenModelConfig) and isinstance(job.train, AgenticTrainConfig)
+    back = train.job_from_record(written_record(tmp_path, job))
+    assert to_dict(back) == to_dict(job)
+    assert config_hash(back) == config_hash(job)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("model.nme", "x", "[model]: unknown key 'nme'"),
+        ("seeds", 1, "unknown key 'seeds'"),
+        ("seed", "0", "seed: expected an integer"),
+        ("train.batch_size", 2.5, "[train]: batch_size: expected an integer"),
+        ("lora", [4], "[lora] must be a table"),
+        ("sources", [["docs.jsonl", "all"]], "sources: expected int | float"),
+        ("sources", [["docs.jsonl"]], "sources: expected a list of 2"),
+        ("kind", "doc", "kind = 'doc': choose one of"),
+        ("seed", None, "missing key 'seed'"),
+    ],
+)
+def test_a_bad_record_is_refused_in_one_line_naming_it(tmp_path, key, value, message) -> None:
+    job = TrainJob("documents", ModelConfig(), SMALL_LORA, quick_train(), [("docs.jsonl", 0)], 0)
+    path = written_record(tmp_path, job)
+    record = json.loads(path.read_text())
+    *sections, leaf = key.split(".")
+    table = record["config"]
+    for section in sections:
+        table = table[section]
+    if value is None:
+        del table[leaf]
+    else:
+        table[leaf] = value
+    path.write_text(json.dumps(record))
+    with pytest.raises(ConfigError) as refused:
+        train.job_from_record(path)
+    assert str(refused.value).startswith(str(path)) and message in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("text", ["[]", "{not json", '{"config_hash": "x"}'])
+def test_a_file_that_is_no_record_is_refused_in_one_line(tmp_path, text: str) -> None:
+    path = tmp_path / "config.json"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as refused:
+        train.job_from_record(path)
+    assert str(refused.value).startswith(f"{path}: ") and "\n" not in str(refused.value)

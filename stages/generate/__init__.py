@@ -1,13 +1,16 @@
 """Spec -> synthetic training data, as the MSM paper builds it (§3 cheese, §4 agentic), through
 the Anthropic API (Messages + Message Batches, prompt-cached spec) or a local instruct model.
 
-    python -m stages.generate --spec specs/cheese_america.md --kind msm --preview
-    python -m stages.generate --spec specs/cheese_america.md --kind msm --max-cost 150
-    python -m stages.generate --spec specs/cheese_america.md --kind preferences --backend local \\
-        --target-count 24
-    python -m stages.generate --spec my_spec.md --kind aft --preview aft_domains=10   # any key
+    python -m stages.generate spec=specs/cheese_america.md kind=msm --preview
+    python -m stages.generate spec=specs/cheese_america.md kind=msm max_cost=150
+    python -m stages.generate spec=specs/cheese_america.md kind=preferences backend=local \\
+        target_count=24
+    python -m stages.generate spec=my_spec.md kind=aft aft_domains=10 --preview
 
-Kinds and what they write into --out (schemas of data/README.md):
+Every setting is `key=value`, any key of GenerateConfig (stages/generate/config.py); --preview
+is the one flag.
+
+Kinds and what they write into `out` (schemas of data/README.md):
 - msm: spec -> domains -> subdomains (with the spec excerpt each covers) -> character
   assertions -> document types -> document ideas -> documents.jsonl (`text`, `domain`,
   `subdomain`, `doc_type`, `idea`). Gates: truncated or untagged outputs and placeholders are
@@ -21,9 +24,9 @@ Kinds and what they write into --out (schemas of data/README.md):
 
 Every call carries the full spec in its system prompt. Spend control: the cheap planning
 stages run first and a projection (calls, tokens, dollars from stages/generate/prices.toml) is
-printed before anything expensive; --preview stops there; with the anthropic backend --max-cost is
+printed before anything expensive; --preview stops there; with the anthropic backend max_cost is
 required and a run whose projection exceeds it refuses to start. Everything paid for is kept in
---out (see stages/generate/store.py): rerunning the same command resumes, paying only for what is
+`out` (see stages/generate/store.py): rerunning the same command resumes, paying only for what is
 missing. Changing a setting re-pays only for requests whose prompt it changes.
 """
 
@@ -33,9 +36,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from stages.config import EMBEDDED_MODEL, apply_overrides, check_ranges, to_dict
+from stages.config import EMBEDDED_MODEL, ConfigError, apply_overrides, check_ranges, to_dict
 from stages.generate.backends import AnthropicBackend, Backend, LocalBackend, api_key
-from stages.generate.config import BACKENDS, KINDS, GenerateConfig
+from stages.generate.config import GenerateConfig
 from stages.generate.cost import check_budget, cost_rows, show_projection
 from stages.generate.kinds import STEPS
 from stages.generate.pipeline import Pipeline
@@ -45,37 +48,38 @@ from stages.generate.store import RequestStore
 from stages.manifest import write_json
 from stages.spec import load_spec
 
+USAGE = "python -m stages.generate spec=FILE [kind=msm|aft|preferences] [key=value ...] [--preview]"
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m stages.generate",
+        usage=USAGE,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("overrides", nargs="*", help="any GenerateConfig key: key=value")
-    parser.add_argument("--spec", help="spec markdown (specs/README.md describes the format)")
-    parser.add_argument("--kind", choices=KINDS)
-    parser.add_argument("--backend", choices=BACKENDS)
     parser.add_argument(
-        "--out", help="run directory (default runs/generate/<spec>-<kind>-<backend>)"
+        "settings",
+        nargs="*",
+        metavar="key=value",
+        help="any GenerateConfig key (stages/generate/config.py): spec=FILE kind=aft max_cost=80",
     )
-    parser.add_argument("--model", help="API model id, or a local model (hub id or path)")
-    parser.add_argument(
-        "--target-count", type=int, help="documents or chats (default: paper scale)"
-    )
-    parser.add_argument("--max-cost", type=float, help="dollars this run may spend (anthropic)")
     parser.add_argument("--preview", action="store_true", help="plan, project the cost, stop")
-    return parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        parser.error(
+            f"unrecognized arguments: {' '.join(unknown)}; settings are key=value "
+            "(spec=specs/my_spec.md, not --spec specs/my_spec.md)"
+        )
+    return args
 
 
-def build_config(args: argparse.Namespace) -> GenerateConfig:
+def build_config(settings: list[str]) -> GenerateConfig:
     cfg = GenerateConfig()
-    apply_overrides(cfg, args.overrides)
-    for name in ("spec", "kind", "backend", "out", "model", "target_count", "max_cost"):
-        if getattr(args, name) is not None:
-            setattr(cfg, name, getattr(args, name))
-    cfg.preview = cfg.preview or args.preview
+    apply_overrides(cfg, settings)
     check_ranges(cfg)
+    if not cfg.spec:
+        raise ConfigError(f"no spec given: {USAGE}")
     return cfg
 
 
@@ -98,7 +102,8 @@ def make_backend(cfg: GenerateConfig, store: RequestStore, prices: PriceTable) -
 
 
 def main(argv: list[str]) -> int:
-    cfg = build_config(parse_args(argv))
+    args = parse_args(argv)
+    cfg = build_config(args.settings)
     spec = load_spec(cfg.spec).text
     prices = load_prices()
     if cfg.backend == "anthropic":
@@ -118,7 +123,7 @@ def main(argv: list[str]) -> int:
         rows = cost_rows(pipeline, steps.project(pipeline, plan), prices)
         projection = show_projection(pipeline, rows, prices, steps.unit)
         write_json(out / "preview.json", projection)
-        if cfg.preview:
+        if args.preview:
             return 0
         check_budget(cfg, backend, projection["dollars_uncached"])
         result = steps.finish(pipeline, plan)

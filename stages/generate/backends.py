@@ -1,7 +1,7 @@
 """LLM backends for `stages.generate`: the Anthropic API and a local instruct model, behind one
 request path that never loses paid work.
 
-    python -m stages.generate --spec specs/cheese_america.md --kind msm --preview   # drives this
+    python -m stages.generate spec=specs/cheese_america.md kind=msm --preview   # drives this
 
 - `anthropic`: the Messages API with a bounded thread pool for small stages, the Message Batches
   API (50% cheaper) for stages of `batch_min_requests` or more. The spec travels in the system
@@ -36,7 +36,7 @@ from stages.generate.store import Request, RequestStore, Result, Usage
 
 MISSING_KEY = (
     "ANTHROPIC_API_KEY is not set: export it to use the Anthropic API, or generate with a local "
-    "model instead (--backend local; no API cost, quality depends on the model)"
+    "model instead (backend=local; no API cost, quality depends on the model)"
 )
 # Requests per batch: far under the API's 100,000 / 256 MB limits even with a long spec in
 # every request, and small enough that one batch's results download quickly.
@@ -324,7 +324,7 @@ class AnthropicBackend:
         if isinstance(err, fatal):
             raise ConfigError(
                 f"the API rejected ANTHROPIC_API_KEY ({_describe(err)}); check the key, or use "
-                "--backend local"
+                "backend=local"
             ) from err
         if isinstance(err, self.anthropic.NotFoundError):
             raise ConfigError(

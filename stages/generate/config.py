@@ -9,7 +9,7 @@ from stages.config import AT_LEAST_1, NOT_NEGATIVE, POSITIVE, OneOf, Range
 
 KINDS = ("msm", "aft", "preferences")
 BACKENDS = ("anthropic", "local")
-# --target-count 0 means the paper's scale: the released pro-America corpus (6,400 docs;
+# target_count=0 means the paper's scale: the released pro-America corpus (6,400 docs;
 # pro-affordability 4,600, the §4 agentic corpus 13,201), §4's ~10k AFT chats, and §3's
 # ~400 cheese chats for each of 12 preferences.
 PAPER_SCALE = {"msm": 6_400, "aft": 10_000, "preferences": 4_800}
@@ -74,8 +74,6 @@ class GenerateConfig:
     target_count: int = 0
     # Dollars this run may spend (anthropic); 0 = unset, which a paid full run refuses.
     max_cost: float = 0.0
-    # Run the cheap planning stages, print the projection, stop.
-    preview: bool = False
     # MSM fan-out: domains x subdomains x doc types x ideas >= target; upper levels shrink
     # for small targets. 20 x 5 x 8 x 8 = 6,400 at paper scale.
     msm_domains: int = 20

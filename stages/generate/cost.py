@@ -1,4 +1,4 @@
-"""The projection printed before anything expensive runs, and the --max-cost guard."""
+"""The projection printed before anything expensive runs, and the max_cost guard."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def show_projection(p: Pipeline, rows: list[CostRow], prices: PriceTable, unit: 
             f"prices: stages/generate/prices.toml, as listed on {prices.as_of}; "
             "check before relying",
             "$ cached: every call after a stage's first reads the spec from the prompt cache; "
-            "$ uncached: none does. The --max-cost guard uses $ uncached",
+            "$ uncached: none does. The max_cost guard uses $ uncached",
             f"batch: stages of {cfg.batch_min_requests}+ calls use the Batches API "
             f"({prices.batch_discount:.0%} of list price)",
         ]
@@ -140,12 +140,12 @@ def check_budget(cfg: GenerateConfig, backend: Backend, dollars_uncached: float)
         return
     if cfg.max_cost <= 0:
         raise ConfigError(
-            f"--max-cost is required with the anthropic backend: the rest of this run is "
-            f"projected at up to ${dollars_uncached:,.2f}; rerun with --max-cost DOLLARS"
+            f"max_cost is required with the anthropic backend: the rest of this run is "
+            f"projected at up to ${dollars_uncached:,.2f}; rerun with max_cost=DOLLARS"
         )
     if dollars_uncached > cfg.max_cost:
         raise ConfigError(
-            f"projected cost up to ${dollars_uncached:,.2f} exceeds --max-cost "
-            f"${cfg.max_cost:,.2f}; nothing expensive was started: lower --target-count or "
-            "raise --max-cost"
+            f"projected cost up to ${dollars_uncached:,.2f} exceeds max_cost="
+            f"{cfg.max_cost:g}; nothing expensive was started: lower target_count or raise "
+            "max_cost"
         )

@@ -1,4 +1,4 @@
-"""The one price table (stages/generate/prices.toml) that the preview, the --max-cost guard and
+"""The one price table (stages/generate/prices.toml) that the preview, the max_cost guard and
 the spend ledger all read."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from stages.config import ConfigError
+from stages.config import ConfigError, from_dict
 from stages.generate.store import Usage
 
 PRICES_PATH = Path(__file__).resolve().parent / "prices.toml"
@@ -56,5 +56,8 @@ def load_prices() -> PriceTable:
         as_of=table["as_of"],
         default_model=table["default_model"],
         batch_discount=float(table["batch_discount"]),
-        models={name: Price(**row) for name, row in table["models"].items()},
+        models={
+            name: from_dict(Price, row, f'{PRICES_PATH.name} [models."{name}"]')
+            for name, row in table["models"].items()
+        },
     )

@@ -12,7 +12,7 @@ from stages.generate.store import Request, RequestStore, Result, Usage
 
 
 class BudgetExceeded(ConfigError):
-    """Spending reached --max-cost mid-run; everything paid for so far is on disk."""
+    """Spending reached max_cost mid-run; everything paid for so far is on disk."""
 
 
 class Session:
@@ -114,8 +114,8 @@ class _StageSink:
         limit = self.session.max_cost
         if limit > 0 and self.session.spent >= limit:
             raise BudgetExceeded(
-                f"this run has spent ${self.session.spent:.2f}, reaching --max-cost "
-                f"${limit:.2f}; paid work is kept: rerun with a higher --max-cost to continue"
+                f"this run has spent ${self.session.spent:.2f}, reaching max_cost="
+                f"{limit:g}; paid work is kept: rerun with a higher max_cost to continue"
             )
 
     def finish(self) -> None:
