@@ -312,13 +312,18 @@ def test_rescore_reuses_saved_transcripts(tmp_path, monkeypatch) -> None:
     scores = read_rows(stage / "scores.jsonl")
     assert len(scores) == 4 and {s["judge"] for s in scores} == {"anthropic/claude-test"}
 
-    # The CLI's --rescore path: generation is patched to fail, the recorded config is reused.
+    # The CLI finishes a run with its recorded settings: every transcript is there, so nothing
+    # is generated (generation is patched to fail), and transcripts a judge other than the
+    # recorded one scored are judged by the recorded one. Re-judging with another judge is
+    # replicate.py --rescore's alone.
     from eval.agentic.__main__ import main
 
     monkeypatch.setattr("eval.agentic.stage.local_generator", lambda *a: must_not_generate())
-    assert main(["--run-dir", str(tmp_path), "--rescore", "--judge", "offline"]) == 0
+    assert main(["--run-dir", str(tmp_path)]) == 0
     assert json.loads((stage / "summary.json").read_text())["judge"] == "offline-heuristic"
     assert (stage / "transcripts.jsonl").read_text() == saved
+    with pytest.raises(SystemExit):
+        main(["--run-dir", str(tmp_path), "--rescore"])
     with pytest.raises(ConfigError, match="arms here: baseline"):
         main(["--run-dir", str(tmp_path), "--arm", "nosuch"])
 

@@ -389,7 +389,7 @@ def test_unreachable_judge_fails_fast_and_keeps_scores(tmp_path) -> None:
         run_eval(MODEL, small_cfg(), stage, rescore=True, judge=judge)
     message = str(caught.value)
     assert "failed 3 times in a row (APIConnectionError" in message
-    assert f"python -m eval.agentic --run-dir {tmp_path} --rescore" in message
+    assert f"python replicate.py --experiments agentic --run-dir {tmp_path} --rescore" in message
     assert "\n" not in message
     assert files(stage) == before, "a failed rescore must not replace any score"
 
@@ -483,7 +483,7 @@ def test_rescore_rewrites_the_run_report_or_leaves_it_whole(tmp_path, monkeypatc
 
     # eval.agentic alone would leave results.json behind: it refuses, in one line.
     with pytest.raises(ConfigError, match=r"replicate\.py --experiments agentic"):
-        eval_main(["--run-dir", str(run_dir), "--rescore"])
+        eval_main(["--run-dir", str(run_dir)])
 
 
 # ---- 11: the dry run says what the run will do ----------------------------------------------

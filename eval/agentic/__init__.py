@@ -11,12 +11,12 @@ One eval stage per arm, everything in `RUN_DIR/<stage>/`. The modules:
     summary.py      rates per scenario and overall, the floor check, the markdown report
     stage.py        `run_eval`: the stage from start to manifest
     probes.py       log-prob mechanism probes (no generation)
-    rescore.py      finish and re-judge the stages of a run directory
+    rescore.py      finish or re-judge the stages of a run directory
 
 Entry points for replicate.py: `run_eval(...)` per arm, then `format_report(summaries)`.
 From the command line, over a finished or interrupted run:
     python -m eval.agentic --run-dir runs/agentic-tiny            # finish + judge + report
-    python -m eval.agentic --run-dir runs/agentic-tiny --rescore  # re-judge saved transcripts
+Re-judging saved transcripts: `python replicate.py --experiments agentic --run-dir DIR --rescore`.
 """
 
 from eval.agentic.config import EVAL_NAME, VERSION

@@ -2,16 +2,13 @@
 
     python -m eval.agentic --run-dir runs/agentic-tiny                  # all arms
     python -m eval.agentic --run-dir runs/agentic-tiny --arm baseline   # one arm
-    python -m eval.agentic --run-dir runs/agentic-tiny --rescore        # re-judge, no generation
-    python -m eval.agentic --run-dir runs/agentic-tiny --rescore --judge offline
 
-Without --rescore, missing transcripts are generated first (this loads the model under test and
-its adapter) and only unjudged or `unscored` transcripts are judged. With --rescore every saved
-transcript is judged again and nothing is generated: use it after setting ANTHROPIC_API_KEY on a
-run that was scored offline, or to try another judge model. Each arm's summary is rewritten in
-its stage folder (`summary.json`); the report is printed. A finished replicate.py run (it has a
-results.json) is rescored with `python replicate.py --experiments agentic --run-dir DIR
---rescore` instead, which rewrites its results.json and report.md too.
+Missing transcripts are generated first (this loads the model under test and its adapter), then
+unjudged or `unscored` transcripts are judged with the recorded judge settings. Each arm's
+summary is rewritten in its stage folder (`summary.json`); the report is printed. To judge every
+saved transcript again (after setting ANTHROPIC_API_KEY on a run scored offline, or with another
+judge), use `python replicate.py --experiments agentic --run-dir DIR --rescore`, which also
+rewrites the run's results.json and report.md.
 """
 
 from __future__ import annotations
@@ -19,7 +16,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eval.agentic.config import JUDGES
 from stages.cli import run_cli
 from stages.config import ConfigError
 from stages.rundir import hold_lock
@@ -31,9 +27,6 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--run-dir", type=Path, required=True)
     parser.add_argument("--arm", help="only this arm (default: every arm in the run)")
-    parser.add_argument("--rescore", action="store_true", help="re-judge saved transcripts only")
-    parser.add_argument("--judge", choices=JUDGES, help="override the recorded eval.judge")
-    parser.add_argument("--judge-model", help="override eval.judge_model (e.g. a Claude id)")
     args = parser.parse_args(argv)
     if (args.run_dir / "results.json").exists():
         # Its results.json and report.md are replicate.py's: rescoring through it rewrites them.
@@ -47,9 +40,7 @@ def main(argv: list[str]) -> int:
     from eval.agentic.summary import format_report
 
     with hold_lock(args.run_dir):
-        summaries = score_run(
-            args.run_dir, args.arm or "", args.rescore, args.judge or "", args.judge_model or ""
-        )
+        summaries = score_run(args.run_dir, args.arm or "")
     print(format_report(summaries))
     return 0
 

@@ -298,11 +298,11 @@ def judge_transcripts(
 
 
 def rescore_hint(stage_dir: Path) -> str:
-    """The command that re-judges this stage's run later, keeping its report in step."""
-    run_dir = stage_dir.parent
-    if (run_dir / "results.json").exists():
-        return f"rescore: python replicate.py --experiments agentic --run-dir {run_dir} --rescore"
-    return f"rescore: python -m eval.agentic --run-dir {run_dir} --rescore"
+    """The command that re-judges this stage's run later and rewrites its report (the one way
+    to rescore: it reads the run's recorded config.json)."""
+    return (
+        f"rescore: python replicate.py --experiments agentic --run-dir {stage_dir.parent} --rescore"
+    )
 
 
 def _compact_scores(stage_dir: Path) -> None:

@@ -1,8 +1,8 @@
 """Judge (or re-judge) the agentic eval stages of a run directory from what each recorded:
 the stage's own config.json gives the model, adapter and eval settings, so nothing needs the
-experiment's config. `python -m eval.agentic` and `replicate.py --rescore` both go through
-`score_run`; replicate.py then rewrites the run's results.json and report.md from the stage
-files, so the run never disagrees with itself."""
+experiment's config. `python -m eval.agentic` finishes a run's stages through `score_run`;
+`replicate.py --rescore` re-judges them through it and then rewrites the run's results.json and
+report.md from the stage files, so the run never disagrees with itself."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def score_run(
         judge = judge or make_judge(cfg)
         adapter = run_dir / config["adapter"] if config["adapter"] else None
         summaries[name] = run_eval(
-            ModelConfig(**config["model"]),
+            from_dict(ModelConfig, config["model"], where=f"{stage_dir} [model]"),
             cfg,
             stage_dir,
             adapter,
