@@ -156,13 +156,13 @@ def predict(cfg: CheeseConfig, adapters: int) -> list[dict]:
 
 def print_plan(cfg: CheeseConfig, run_dir: Path) -> None:
     """The dry run: adapters, revisions, template, and predicted time and memory per GPU."""
-    from rich.console import Console
     from rich.table import Table
 
     from experiments.cheese.report import PAPER_CHEESE  # lazy: report imports this module
+    from stages.console import table_console
 
     arms = released_arms(cfg)
-    console = Console(width=max(Console().width, 140))
+    console = table_console()
     table = Table(title=f"Released adapters to score (preset {cfg.preset}) → {run_dir}")
     for column in ("arm", "adapter repo", "revision", "paper aff / Amer", "status"):
         table.add_column(column)

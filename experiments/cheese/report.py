@@ -332,11 +332,12 @@ def data_section(summary: dict) -> list[str]:
 
 
 def print_tables(summary: dict) -> None:
-    from rich.console import Console
     from rich.markdown import Markdown
     from rich.table import Table
 
-    console = Console(width=max(Console().width, 120))
+    from stages.console import table_console
+
+    console = table_console()
     console.print(Markdown("\n".join(claim.markdown(summary))))
     table = Table(title=f"Cheese toy — {summary['description']}")
     table.add_column("arm")
