@@ -78,10 +78,10 @@ def print_plan(cfg: Any, plans: list[ArmPlan], run_dir: Path, eval_configs: Eval
     another config (the run stops: so does the dry run, with the same one-line error). Planned
     with the stack that will really load; a plan over the card's budget is refused (ConfigError)
     before anything runs."""
-    from rich.console import Console
     from rich.table import Table
 
     from stages.accel import has_cuda, planned_stack
+    from stages.console import table_console
 
     table = Table(title=f"Plan: {cfg.description} (preset {cfg.preset}) → {run_dir}")
     for column in ("stage", "rows", "tokens", "time", "peak mem", "status"):
@@ -117,7 +117,7 @@ def print_plan(cfg: Any, plans: list[ArmPlan], run_dir: Path, eval_configs: Eval
     for stage, status, note in evals:
         table.add_row(stage, "", "", "", "", status)
         notes += [note] if note else []
-    console = Console()
+    console = table_console()
     console.print(table)
     device = "GPU (predicted throughput)" if gpu else "CPU (measured throughput)"
     console.print(

@@ -135,7 +135,7 @@ def test_dry_run_names_adapters_revisions_template_and_gpus(
     assert replicate.main(["--preset", "released", "--dry-run", "--run-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     for repo in ADAPTER_REPOS.values():
-        assert repo[:30] in out
+        assert f" {repo} " in out  # whole, though stdout is not a terminal
     assert "unpinned; commit recorded at load" in out and "<|end_of_text|>" in out
     for gpu in ("T4 16 GB", "L4 24 GB", "A100 40 GB", "H100 80 GB"):
         assert gpu in out

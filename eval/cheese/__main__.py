@@ -55,9 +55,9 @@ def main(argv: list[str]) -> int:
     if not arms:
         raise ConfigError(f"{args.run_dir} has no evaluated arms yet; run replicate.py first")
 
-    from rich.console import Console
     from rich.table import Table
 
+    from stages.console import table_console
     from stages.model import EvalModels
 
     scorers = scorers_for(args.scorer)
@@ -89,7 +89,7 @@ def main(argv: list[str]) -> int:
             str(headline["n"]),
             f"{summary['margin']['mean']:+.2f} ± {summary['margin']['sem']:.2f}",
         )
-    Console().print(table)
+    table_console().print(table)
     out = args.run_dir / "custom_evals" / f"{Path(args.items).stem}-{args.kind}.json"
     manifest.write_json(out, results)
     print(f"written: {out}")

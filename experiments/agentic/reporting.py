@@ -266,10 +266,11 @@ def deviations(cfg: AgenticConfig, arms: dict[str, dict]) -> list[str]:
 def show(summary: dict) -> None:
     """Every arm's misalignment rate beside the paper's Fig. 4, the floor check, the mechanism
     checks and the deviations, on the terminal."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=max(Console().width, 120))
+    from stages.console import table_console
+
+    console = table_console()
     table = Table(title=f"Agentic misalignment (lower is better) — {summary['description']}")
     for column in ("arm", "rate (ours)", "95% CI", "n", *(f"paper {m}" for m in paper.MODELS)):
         table.add_column(column, justify="left" if column == "arm" else "right")

@@ -336,11 +336,12 @@ def data_section(summary: dict) -> list[str]:
 
 def show(summary: dict) -> None:
     """The claim, every arm beside the paper, the checks and deviations, on the terminal."""
-    from rich.console import Console
     from rich.markdown import Markdown
     from rich.table import Table
 
-    console = Console(width=max(Console().width, 120))
+    from stages.console import table_console
+
+    console = table_console()
     console.print(Markdown("\n".join(claim.claim_section(summary))))
     table = Table(title=f"Cheese toy — {summary['description']}")
     table.add_column("arm")

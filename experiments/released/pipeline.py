@@ -94,13 +94,13 @@ def base_precision(cfg: ReleasedConfig) -> str:
 
 def plan(cfg: ReleasedConfig, run_dir: Path) -> None:
     """The dry run: adapters, revisions, template, and predicted time and memory per GPU."""
-    from rich.console import Console
     from rich.table import Table
 
     from experiments.estimate import predict_scoring
+    from stages.console import table_console
 
     arms = released_arms(cfg)
-    console = Console(width=max(Console().width, 140))
+    console = table_console()
     table = Table(title=f"Released adapters to score (preset {cfg.preset}) → {run_dir}")
     for column in ("arm", "adapter repo", "revision", "paper aff / Amer", "status"):
         table.add_column(column)

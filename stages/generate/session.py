@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 from typing import Any
 
 from stages.config import ConfigError
+from stages.console import table_console
 from stages.generate.backends import Backend
 from stages.generate.store import Request, RequestStore, Result, Usage
 
@@ -19,7 +19,6 @@ class Session:
     """One run's request path: cache lookup, backend call, persistence, progress and spend."""
 
     def __init__(self, backend: Backend, store: RequestStore, max_cost: float) -> None:
-        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -43,8 +42,7 @@ class Session:
             TextColumn("{task.fields[dollars]}"),
             TimeElapsedColumn(),
             TextColumn("{task.fields[status]}"),
-            # Piped output (logs, CI) gets room for the projection table instead of 80 columns.
-            console=Console() if sys.stdout.isatty() else Console(width=120),
+            console=table_console(),  # the projection table is printed on it
         )
 
     def __enter__(self) -> Session:
