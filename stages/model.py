@@ -40,7 +40,7 @@ END_OF_TURN = {
     "llama3_base": "<|end_of_text|>",
 }
 # The paper's released Llama-3.1-8B adapters ship their own tokenizer and template, scored as
-# shipped (experiments/cheese/released.py checks this token closes their turns at load).
+# shipped (experiments/released/pipeline.py checks this token closes their turns at load).
 ADAPTER_TEMPLATE = "llama3-released"
 END_OF_TURN[ADAPTER_TEMPLATE] = "<|end_of_text|>"
 
