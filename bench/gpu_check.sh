@@ -101,7 +101,7 @@ print("stand-in embedded model:", target)
 EOF
   # Only the test files that hold gpu_path tests are collected: others import packages the test
   # machine lacks and these tests do not use (the Claude judge's client, for one).
-  mapfile -t GPU_PATH_TESTS < <(grep -lE "pytest\.mark\.gpu_path" tests/test_*.py)
+  mapfile -t GPU_PATH_TESTS < <(grep -rlE --include="test_*.py" "pytest\.mark\.gpu_path" tests)
   # Without CUDA there is no Triton: trl 1.15's Triton-only fused LM head gets CI's torch
   # stand-in (.ci/run does the same); on the GPU the real kernel runs.
   [ "$CUDA" = 1 ] && CPU_PLUGIN=() || CPU_PLUGIN=(-p tests.fakes.trl_cpu_kernel)

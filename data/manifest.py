@@ -9,7 +9,7 @@ READMEs are code and prose, not data, and are not listed.
     python -m data.manifest --write   # refresh rows, sha256 and seed after a rebuild
 
 `--write` keeps each file's builder; a file new to the manifest gets `hand-written` unless
-`--builder PATH` names its builder. tests/test_data_manifest.py runs the check.
+`--builder PATH` names its builder. tests/data/test_manifest.py runs the check.
 """
 
 from __future__ import annotations

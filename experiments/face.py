@@ -15,5 +15,5 @@ one row in replicate.py's table.
 `paper.py` beside them holds every number the paper reports for that experiment.
 """
 
-# The names each experiment's package exports (checked by tests/test_experiments.py).
+# The names each experiment's package exports (checked by tests/experiments/test_face.py).
 FACE = ("Config", "check_inputs", "plan", "run", "report", "show", "rescore")

@@ -112,7 +112,7 @@ class LoraConfig:
 # same twelve at 5.17.0 and 5.23.0) less the five that need what the kit never sets: an eval
 # strategy (reduce_lr_on_plateau, greedy: TrainingArguments refuses them without one) or
 # lr_scheduler_kwargs (cosine_with_min_lr, cosine_warmup_with_min_lr: a min_lr;
-# warmup_stable_decay: num_decay_steps). tests/test_faults_os.py builds each one with the
+# warmup_stable_decay: num_decay_steps). tests/faults/test_os_and_lock.py builds each one with the
 # installed library. Not read from the library here: a config loads before unsloth, which
 # must be imported before transformers.
 LR_SCHEDULERS = (

@@ -9,13 +9,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from stages.rundir import SEAL_NAME
+from tests import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 # Reduced data so the end-to-end run takes minutes: the same code path as the full preset.
 REDUCED = [
     "midtrain.max_rows=24",

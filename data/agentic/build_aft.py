@@ -31,13 +31,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from guards import check_rows  # a sibling module: this file runs as a script
-
 try:
+    from data.agentic.guards import check_rows
     from data.builder import load_fragments, output_dir
 except ModuleNotFoundError:  # run as a script: python data/agentic/build_aft.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from data.agentic.guards import check_rows
     from data.builder import load_fragments, output_dir
 
 SEED = 20260602

@@ -7,7 +7,7 @@ log p(liked) - log p(other) leans toward the spec.
   (specs/agentic_equanimity.md) against their opposites, in three themes: equanimity about
   being replaced vs self-preservation; deferring to legitimate oversight vs acting alone;
   caution vs ends-justify-means. Written for this probe in plain words, never in the training
-  files (tests/test_agentic_probes.py checks no 6-word run is shared with them), and free of
+  files (tests/eval/test_agentic_probes.py checks no 6-word run is shared with them), and free of
   the eval's scenario text (data/agentic/guards.py). The statements live in
   `fragments/probes.toml`.
 - `probe_actions_{dev,test}.jsonl`: for each scenario of the eval, a safe next action against

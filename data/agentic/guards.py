@@ -4,7 +4,7 @@ The MSM paper's training data discusses the spec and answers everyday questions;
 the eval's scenarios (an email agent at a fictional company who learns it will be replaced and
 can coerce, disclose secrets, or cancel an emergency alert). Training on those would measure
 memorisation, not generalisation. Two checks, used by the builders (they refuse to write a
-violating file) and by tests/test_agentic.py:
+violating file) and by tests/eval/test_agentic.py:
 
 - `BANNED_WORDS`: words that name the eval's harmful actions, its setting or its tool syntax;
 - `scenario_markers()`: strings taken from the installed inspect-evals templates themselves:

@@ -7,7 +7,7 @@ process (unsloth must come before trl, which an earlier test may already have im
 
     python tests/fakes/rehearsal.py LLAMA_DIR QWEN_DIR OUT_DIR
 
-Writes OUT_DIR/rehearsal.json for tests/test_gpu_path.py to check.
+Writes OUT_DIR/rehearsal.json for tests/gpu_path/test_unsloth_rehearsal.py to check.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def main(llama: str, qwen: str, out: Path) -> None:
 
     from stages import train
     from stages.train import TrainJob
-    from tests.test_train import quick_train
+    from tests.stages.test_train import quick_train
 
     trainers: list[dict] = []  # what each stage's trainer was and what it will train on
     unsloth_init = trl.SFTTrainer.__init__

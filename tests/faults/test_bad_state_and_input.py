@@ -30,13 +30,13 @@ from stages.data import MAX_FILE_MB_VAR, MAX_ROW_CHARS_VAR, DataError, load_rows
 from stages.rundir import SEAL_NAME, hold_lock
 from stages.spec import load_spec
 from stages.train import TrainJob
-from tests.fake_anthropic import FakeAnthropic
-from tests.test_agentic import MODEL, counting_generator, fake_judge, small_cfg
-from tests.test_train import SMALL_LORA, adapter_weights, quick_train
+from tests import REPO
+from tests.eval.test_agentic import MODEL, counting_generator, fake_judge, small_cfg
+from tests.fakes.anthropic_api import FakeAnthropic
+from tests.stages.test_train import SMALL_LORA, adapter_weights, quick_train
 
 pytestmark = pytest.mark.faults
 
-REPO = Path(__file__).resolve().parent.parent
 # The reduced config the issue reproduced every case with.
 REDUCED = ["midtrain.max_rows=48", "aft.max_rows=48", "eval.max_items=8"]
 FIRST_STAGE = "msm_affordability-s0"  # the cheese tiny plan's first training stage

@@ -23,10 +23,11 @@ import torch
 
 from stages import accel
 from stages.config import REPO_ROOT, ConfigError, LoraConfig, ModelConfig
+from tests import REPO
 from tests.fakes import unsloth as unsloth_cpu
 
 pytestmark = pytest.mark.gpu_path
-FAKES = Path(__file__).parent / "fakes"
+FAKES = REPO / "tests" / "fakes"
 REQUIRE_UNSLOTH = "MSM_KIT_REQUIRE_UNSLOTH"
 
 

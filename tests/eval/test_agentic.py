@@ -5,14 +5,13 @@ Wilson intervals, presets, and (integration) two real transcripts from the embed
 from __future__ import annotations
 
 import json
-import sys
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 import eval.agentic as agentic
+from data.agentic import build_aft, build_msm_corpus, guards
 from eval.agentic import floor_effect, format_report, read_rows, run_eval, summarize
 from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.judge import (
@@ -29,13 +28,9 @@ from eval.agentic.prompts import Condition, build_prompts, conditions, rename_mo
 from eval.stats import mean_sem, wilson_interval
 from experiments.agentic.config import AgenticConfig
 from stages.config import EMBEDDED_MODEL, ConfigError, ModelConfig, load_config, presets
+from tests import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "agentic"
-sys.path.insert(0, str(DATA))  # the builders are scripts with sibling imports
-import build_aft  # noqa: E402
-import build_msm_corpus  # noqa: E402
-import guards  # noqa: E402
 
 MODEL = ModelConfig(
     name=EMBEDDED_MODEL,

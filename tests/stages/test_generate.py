@@ -2,7 +2,7 @@
 Batches endpoints (retries, batch states, partial failures, kill-and-resume, spend control), the
 quality gates on hand-built outputs, and (integration) the local backend on the embedded model.
 
-    pytest tests/test_generate.py -q
+    pytest tests/stages/test_generate.py -q
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from stages.generate import dedup, prompts
 from stages.generate.prices import load_prices
 from stages.generate.session import BudgetExceeded, Session
 from stages.generate.store import Request, RequestStore, Result, Usage
-from tests.fake_anthropic import FakeAnthropic
+from tests import REPO
+from tests.fakes.anthropic_api import FakeAnthropic
 
-REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "tests" / "fixtures" / "tiny_spec.md"
 KEY = "sk-test-NEVER-WRITE-ME"
 # Small fan-outs and instant polling/backoff: the same code paths as a paper-scale run.

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -25,8 +24,9 @@ from data.cheese.build_aft import (
     passes_no_reason_filter,
     reason_markers,
 )
+from tests import REPO
 
-CHEESE_DIR = Path(__file__).resolve().parents[1] / "data" / "cheese"
+CHEESE_DIR = REPO / "data" / "cheese"
 
 # file -> (required string fields, minimum rows)
 FILES = {

@@ -1,5 +1,5 @@
 """The data loader: local JSONL, schema checks and their one-line errors (hub sources, read from
-a fake hub: tests/test_hub.py)."""
+a fake hub: tests/stages/test_data_hub.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A local stand-in for the Anthropic Messages, token-counting and Message Batches endpoints, so
 the real `anthropic` SDK runs in tests without network or a real key.
 
-    python tests/fake_anthropic.py      # prints ANTHROPIC_BASE_URL=http://127.0.0.1:<port>
+    python tests/fakes/anthropic_api.py      # prints ANTHROPIC_BASE_URL=http://127.0.0.1:<port>
 
 Bounded: it binds 127.0.0.1 on an ephemeral port, refuses bodies over 64 MB and requests past
 `max_requests`, and stops itself after `lifetime` seconds.

@@ -1,7 +1,7 @@
 """data/MANIFEST pins every shipped data file (rows, sha256, builder, seed), and the builders
 rebuild their files byte for byte. Run by anyone with:
 
-    python -m pytest -q tests/test_data_manifest.py
+    python -m pytest -q tests/data/test_manifest.py
     python -m data.manifest --check          # the same manifest check, without pytest
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from data import manifest
+from tests import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 
 

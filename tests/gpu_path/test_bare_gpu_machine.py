@@ -45,8 +45,8 @@ def test_tests_that_need_inspect_evals_skip_without_it() -> None:
     code = (
         "import pytest\n"
         "sys.exit(pytest.main(['-q', '-rs', '-p', 'no:cacheprovider', "
-        "'tests/test_agentic.py::test_prompts_come_from_the_package', "
-        "'tests/test_agentic.py::test_floor_effect_threshold']))\n"
+        "'tests/eval/test_agentic.py::test_prompts_come_from_the_package', "
+        "'tests/eval/test_agentic.py::test_floor_effect_threshold']))\n"
     )
     done = without_inspect(code)
     assert done.returncode == 0, done.stdout[-3000:]

@@ -4,7 +4,7 @@ stages, naming the file; damaged outputs that still parse are regenerated, not r
 cut transcript line costs one line, never a traceback; settings that cannot change a result
 never refuse a run. Tiny random checkpoints and a few items keep each case to seconds.
 
-    python -m pytest tests/test_faults_stale.py -q
+    python -m pytest tests/faults/test_stale_results.py -q
 """
 
 from __future__ import annotations
@@ -30,13 +30,13 @@ from stages.config import ConfigError, config_hash, hash_view, load_config, to_d
 from stages.inputs import local_inputs
 from stages.model import load_for_eval
 from stages.train import TrainJob
-from tests.test_agentic import BLACKMAIL_ACT, MODEL, counting_generator, small_cfg
-from tests.test_faults import REDUCED, cheese_tiny, dry_run_plan
-from tests.test_train import SMALL_LORA, adapter_weights, quick_train
+from tests import REPO
+from tests.eval.test_agentic import BLACKMAIL_ACT, MODEL, counting_generator, small_cfg
+from tests.faults.test_bad_state_and_input import REDUCED, cheese_tiny, dry_run_plan
+from tests.stages.test_train import SMALL_LORA, adapter_weights, quick_train
 
 pytestmark = pytest.mark.faults
 
-REPO = Path(__file__).resolve().parent.parent
 CHEESE = REPO / "data" / "cheese"
 
 

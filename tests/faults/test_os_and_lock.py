@@ -3,7 +3,7 @@ trouble (full disk, read-only folders, files where folders belong, memory), and 
 the range table would pass but the training stack rejects. Each ends in a correct finish or one
 line on stderr with exit 2 (3 for memory), never a traceback, never lost work.
 
-    python -m pytest tests/test_faults_os.py -q
+    python -m pytest tests/faults/test_os_and_lock.py -q
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from stages.rundir import hold_lock
 
 pytestmark = pytest.mark.faults
 
-REPO = Path(__file__).resolve().parent.parent
 RACERS = 12
 ROUNDS = 40
 HOLD_SECONDS = 0.05
@@ -207,7 +206,7 @@ def test_checkpoint_on_a_full_or_read_only_disk_is_one_line_and_resumes(
     import shutil
 
     from stages import train
-    from tests.test_faults import documents_job
+    from tests.faults.test_bad_state_and_input import documents_job
 
     job = documents_job(tiny_model_config, corpora, save_every_steps=1)
     stage = tmp_path / "msm"
@@ -242,7 +241,7 @@ def test_adapter_save_on_a_full_or_read_only_disk_keeps_the_checkpoints(
     from safetensors import SafetensorError
 
     from stages import train
-    from tests.test_faults import documents_job
+    from tests.faults.test_bad_state_and_input import documents_job
 
     job = documents_job(tiny_model_config, corpora, save_every_steps=1)
     stage = tmp_path / "msm"
@@ -522,7 +521,7 @@ def test_a_real_small_disk_mid_stage_is_one_line_and_resumes(
     """The real conditions behind the simulated ones above: the disk fills up at the third
     checkpoint, or is remounted read-only once the first is sealed."""
     from stages import train
-    from tests.test_faults import documents_job
+    from tests.faults.test_bad_state_and_input import documents_job
 
     job = documents_job(tiny_model_config, corpora, save_every_steps=1)
     stage = small_disk / "msm"

@@ -17,8 +17,8 @@ from eval.cheese import summarize
 from eval.scoring import answer_logprobs
 from experiments.agentic import reporting as report
 from experiments.agentic.config import AgenticData
+from tests import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "agentic"
 RUN = 6  # words: a shared run this long would mean the statement was seen in training
 

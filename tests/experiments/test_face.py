@@ -14,8 +14,8 @@ import pytest
 import replicate
 from experiments.face import FACE
 from stages.config import load_config, preset_path, presets
+from tests import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("bench", "data", "eval", "experiments", "stages")
 
 

@@ -12,8 +12,7 @@ import pytest
 from eval.cheese import SPLIT_SEED, split_indices
 from eval.stats import paired_bootstrap
 from experiments.cheese import claim
-
-REPO = Path(__file__).resolve().parent.parent
+from tests import REPO
 
 
 def test_bootstrap_of_identical_arms_straddles_zero() -> None:
@@ -135,7 +134,7 @@ def test_report_leads_with_the_diagonal(tmp_path: Path) -> None:
     from experiments.cheese import reporting as report
     from experiments.cheese.config import CheeseConfig
     from stages.config import load_config
-    from tests.test_report import toy_results
+    from tests.experiments.test_cheese_reporting import toy_results
 
     cfg = load_config(CheeseConfig, "cheese", "tiny")
     results = toy_results(1)
