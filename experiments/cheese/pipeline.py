@@ -205,7 +205,7 @@ def plan(cfg: CheeseConfig, run_dir: Path) -> None:
     print(claim.dose_line(claim.dose_place(claim.planned_msm_tokens(plans))))
 
 
-def rescore(cfg: CheeseConfig, run_dir: Path) -> list[dict]:
+def rescore(cfg: Any, run_dir: Path) -> list[dict]:
     raise ConfigError(
         f"{run_dir}: the cheese evals have no judge to ask again (log-probs and parsed answers); "
         "to score again, delete the eval-* stage folders and rerun"

@@ -25,6 +25,9 @@ from typing import Any
 from experiments.cheese import claim, paper
 from experiments.cheese.arms import ARMS, HELD_OUT
 from experiments.cheese.pipeline import check_eval_inputs, eval_sources, eval_stage
+
+# The cheese evals' scores: log-probs and parsed answers, no judge to ask again.
+from experiments.cheese.pipeline import rescore as rescore
 from experiments.estimate import ScoringWork
 from experiments.released.config import ReleasedConfig
 from stages import manifest
@@ -183,13 +186,6 @@ def resolve(repo: str, revision: str, files: list[str]) -> tuple[Path, str]:
     as the kit's hub datasets: downloads on a networked machine, the cache alone offline)."""
     folder = hub_snapshot(repo, revision, repo_type="model", files=tuple(files))
     return folder, folder.name
-
-
-def rescore(cfg: ReleasedConfig, run_dir: Path) -> list[dict]:
-    raise ConfigError(
-        f"{run_dir}: the cheese evals have no judge to ask again (log-probs and parsed answers); "
-        "to score again, delete the eval-* stage folders and rerun"
-    )
 
 
 def run(cfg: ReleasedConfig, run_dir: Path) -> list[dict]:

@@ -453,19 +453,22 @@ def test_config_takes_exactly_the_schedulers_the_trainer_runs(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("override", "message"),
+    ("args", "message"),
     [
-        ("midtrain.lr_scheduler=greedy", "midtrain.lr_scheduler = 'greedy': choose one of"),
-        ("midtrain.epochs=inf", "midtrain.epochs = inf: must be a finite number"),
-        ("aft.epochs=nan", "aft.epochs = nan: must be a finite number"),
-        ("aft.learning_rate=nan", "aft.learning_rate = nan: must be a finite number"),
-        ("lora.dropout=inf", "lora.dropout = inf: must be a finite number"),
-        ("bf16_min_gb=nan", "bf16_min_gb = nan: must be a finite number"),
-        ('lora.target_modules=["q_proj", "qkv"]', "lora.target_modules = 'qkv': choose one of"),
+        (["midtrain.lr_scheduler=greedy"], "midtrain.lr_scheduler = 'greedy': choose one of"),
+        (["midtrain.epochs=inf"], "midtrain.epochs = inf: must be a finite number"),
+        (["aft.epochs=nan"], "aft.epochs = nan: must be a finite number"),
+        (["aft.learning_rate=nan"], "aft.learning_rate = nan: must be a finite number"),
+        (["lora.dropout=inf"], "lora.dropout = inf: must be a finite number"),
+        (
+            ["--experiments", "released", "--preset", "released", "bf16_min_gb=nan"],
+            "bf16_min_gb = nan: must be a finite number",
+        ),
+        (['lora.target_modules=["q_proj", "qkv"]'], "lora.target_modules = 'qkv': choose one of"),
     ],
 )
-def test_values_the_stack_rejects_stop_the_dry_run(override, message, monkeypatch, capsys) -> None:
-    code, err = replicate_cli(monkeypatch, capsys, "--dry-run", override)
+def test_values_the_stack_rejects_stop_the_dry_run(args, message, monkeypatch, capsys) -> None:
+    code, err = replicate_cli(monkeypatch, capsys, "--dry-run", *args)
     assert_one_line(code, err, message)
 
 
