@@ -63,7 +63,10 @@ def test_every_jsonl_is_listed_with_an_existing_builder() -> None:
     for path in sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.jsonl")):
         assert path in listed, f"{path} is not in data/MANIFEST"
         builder = listed[path].builder
-        assert builder.startswith(("cheese/build_", "agentic/build_")), (path, builder)
+        assert builder.startswith(("cheese/build_", "agentic/build_", "tcw/build_")), (
+            path,
+            builder,
+        )
         assert (DATA / builder).is_file(), (path, builder)
 
 
