@@ -52,7 +52,7 @@ def report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) -> dic
             for arm, sets in probes.items()
         },
         "mechanism_checks": mechanism_checks(probes) if "baseline" in probes else [],
-        "deviations": deviations(cfg, arms),
+        "deviations": deviations(cfg, run_dir, arms),
         "data": training_data(plan_arms(cfg), run_dir, cfg.data.it_mix),
     }
     manifest.write_json(run_dir / "results.json", result)
@@ -230,8 +230,9 @@ def plot_sweep(sweep: dict[float, list[float | None]], path: Path) -> None:
     plt.close(fig)
 
 
-def deviations(cfg: AgenticConfig, arms: dict[str, dict]) -> list[str]:
-    """Every way this run differs from the paper's setup; `arms`: arm -> pooled result."""
+def deviations(cfg: AgenticConfig, run_dir: Path, arms: dict[str, dict]) -> list[str]:
+    """Every way this run differs from the paper's setup (the same signature in every
+    experiment); `arms`: arm -> pooled result. Everything needed is in `cfg` and `arms`."""
     notes = [f"model: {cfg.model.name} (paper: Qwen2.5-32B-Instruct and Qwen3-32B)"]
     if cfg.model.name == EMBEDDED_MODEL:
         notes.append(

@@ -17,24 +17,25 @@ from experiments.released.config import ReleasedConfig
 def report(cfg: ReleasedConfig, run_dir: Path, results: list[dict]) -> dict:
     """The cheese summary of the adapters' scores, at the full corpora's place on the dose curve
     (the paper trained them), with `released.json`'s record of what was loaded."""
-    loaded = json.loads((run_dir / "released.json").read_text())
     summary = summarize(
         "released",
         cfg,
         run_dir,
         results,
         msm_tokens_per_spec=paper.FULL_MSM_TOKENS,
-        deviations=lambda table: deviations(cfg, loaded, table),
+        deviations=lambda table: deviations(cfg, run_dir, table),
         training=training_data([], run_dir, ""),  # the adapters' training is the paper's
     )
+    loaded = json.loads((run_dir / "released.json").read_text())
     summary["released_adapters"] = loaded
     save(summary, run_dir, adapters_section(loaded))
     return summary
 
 
-def deviations(cfg: ReleasedConfig, loaded: dict, table: dict) -> list[str]:
-    """How this scoring differs from the paper's evaluation of the same adapters; `loaded`: what
-    `run` loaded (released.json)."""
+def deviations(cfg: ReleasedConfig, run_dir: Path, table: dict) -> list[str]:
+    """How this scoring differs from the paper's evaluation of the same adapters, from `table`
+    and what `run` loaded (run_dir/released.json)."""
+    loaded = json.loads((run_dir / "released.json").read_text())
     notes = []
     if loaded["precision"].startswith("4-bit"):
         notes.append(

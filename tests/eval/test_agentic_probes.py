@@ -163,7 +163,7 @@ def test_toy_scale_reports_say_what_a_belief_pass_means() -> None:
     from experiments.agentic.reporting import deviations
     from stages.config import load_config
 
-    tiny = deviations(load_config(AgenticConfig, "agentic", "tiny"), {"baseline": {"n": 3}})
+    tiny = deviations(load_config(AgenticConfig, "agentic", "tiny"), Path(), {"baseline": {"n": 3}})
     assert any("wording more than its stance" in note for note in tiny)
     assert any("3 transcripts scored per arm" in note and "8,100" in note for note in tiny)
-    assert not any("wording" in note for note in deviations(AgenticConfig(), {}))
+    assert not any("wording" in note for note in deviations(AgenticConfig(), Path(), {}))

@@ -156,7 +156,7 @@ def test_predictions_choose_precision_by_memory() -> None:
     assert 16 < rows["L4 24 GB"]["peak_gb"] < 24
 
 
-def test_a_large_card_without_bf16_loads_and_reports_fp16(monkeypatch) -> None:
+def test_a_large_card_without_bf16_loads_and_reports_fp16(monkeypatch, tmp_path: Path) -> None:
     """A 32 GB V100 (compute capability 7.0): over `bf16_min_gb`, so no NF4, but no bf16 either:
     the base loads in fp16 (stages.model.load_model), and the report and plan say so."""
     from stages import accel
@@ -169,7 +169,8 @@ def test_a_large_card_without_bf16_loads_and_reports_fp16(monkeypatch) -> None:
     monkeypatch.setattr(torch.cuda, "get_device_properties", lambda *a: card)
     assert released.base_precision(cfg) == "fp16"
     loaded = {"precision": "fp16", "missing": {}, "adapters": {}}
-    notes = released_report.deviations(cfg, loaded, {})
+    (tmp_path / "released.json").write_text(json.dumps(loaded))
+    notes = released_report.deviations(cfg, tmp_path, {})
     assert any("fp16 (this GPU has no bf16)" in note for note in notes)
     rows = {
         row["gpu"]: row
