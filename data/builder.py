@@ -8,6 +8,7 @@ so a corpus change reads as a data diff. See data/README.md.
 from __future__ import annotations
 
 import argparse
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -40,3 +41,10 @@ def output_dir(builder_file: str, description: str) -> Path:
     out: Path = parser.parse_args().out
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> None:
+    """One JSON object a line, UTF-8 as written (no escapes), and the count on stdout."""
+    text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    path.write_text(text, encoding="utf-8")
+    print(f"{path}: {len(rows)} rows")

@@ -18,12 +18,12 @@ from pathlib import Path
 from random import Random
 
 try:
-    from data.builder import load_fragments, output_dir
-    from data.tcw.common import check_training, write_jsonl
+    from data.builder import load_fragments, output_dir, write_jsonl
+    from data.tcw.common import check_training
 except ModuleNotFoundError:  # run as a script: python data/tcw/build_generic.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from data.builder import load_fragments, output_dir
-    from data.tcw.common import check_training, write_jsonl
+    from data.builder import load_fragments, output_dir, write_jsonl
+    from data.tcw.common import check_training
 
 SEED = 20261210
 PER_FAMILY = 10

@@ -27,12 +27,12 @@ from pathlib import Path
 from random import Random
 
 try:
-    from data.builder import load_fragments, output_dir
-    from data.tcw.common import check_training, tokens, write_jsonl
+    from data.builder import load_fragments, output_dir, write_jsonl
+    from data.tcw.common import check_training, tokens
 except ModuleNotFoundError:  # run as a script: python data/tcw/build_honeypots.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from data.builder import load_fragments, output_dir
-    from data.tcw.common import check_training, tokens, write_jsonl
+    from data.builder import load_fragments, output_dir, write_jsonl
+    from data.tcw.common import check_training, tokens
 
 SEED = 20261207
 KINDS = ("sabotage", "hide", "preserve", "manipulate")

@@ -28,12 +28,10 @@ import sys
 from pathlib import Path
 
 try:
-    from data.builder import load_fragments, output_dir
-    from data.tcw.common import write_jsonl
+    from data.builder import load_fragments, output_dir, write_jsonl
 except ModuleNotFoundError:  # run as a script: python data/tcw/build_probes.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from data.builder import load_fragments, output_dir
-    from data.tcw.common import write_jsonl
+    from data.builder import load_fragments, output_dir, write_jsonl
 
 DEV_ACTIONS_PER_KIND = 1
 DEV_RECALL = 3

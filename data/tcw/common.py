@@ -19,12 +19,6 @@ DATA = Path(__file__).resolve().parents[1]
 PROBE_RUN = 6
 
 
-def write_jsonl(path: Path, rows: list[dict]) -> None:
-    text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    path.write_text(text, encoding="utf-8")
-    print(f"{path}: {len(rows)} rows")
-
-
 def row_text(row: dict) -> str:
     """The words a row trains on or asks: message contents, document text, or a probe's fields."""
     if "messages" in row:
