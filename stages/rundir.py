@@ -27,7 +27,7 @@ LOCK_NAME = ".lock"
 # Stays empty; only its flock matters (see _one_at_a_time). Removing it could let two
 # processes flock two different files of the same name.
 TURN_NAME = ".lock-turn"
-# The record a checkpoint gets once the trainer has written all of it (see SealCheckpoints).
+# The record a checkpoint gets once the trainer has written all of it (stages/callbacks.py).
 SEAL_NAME = "msm_kit_seal.json"
 
 

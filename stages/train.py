@@ -21,9 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transformers.trainer_callback import ProgressCallback, TrainerCallback
-from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
-
 from stages import accel, manifest
 from stages.config import (
     ConfigError,
@@ -39,7 +36,7 @@ from stages.config import (
 from stages.data import DataError, mix_sources
 from stages.inputs import local_inputs
 from stages.oserrors import library_writes
-from stages.rundir import intact_checkpoint, seal
+from stages.rundir import intact_checkpoint
 
 
 @dataclass
@@ -77,6 +74,10 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
         return stage_dir
     resumable = manifest.begin(stage_dir, job_hash, to_dict(job))
     checkpoints = stage_dir / "checkpoints"
+    from transformers.trainer_callback import ProgressCallback
+
+    from stages.callbacks import SealCheckpoints, StageProgress
+
     trainer, dataset, taken = build_trainer(job, stage_dir, checkpoints)
     model, tokenizer = trainer.model, trainer.processing_class
     last = intact_checkpoint(checkpoints, stage_dir.name) if resumable else None
@@ -155,35 +156,6 @@ def build_trainer(job: TrainJob, stage_dir: Path, output_dir: Path) -> tuple[Any
         processing_class=tokenizer,
     )
     return trainer, dataset, taken
-
-
-class StageProgress(ProgressCallback):
-    """The trainer's progress bar (steps, ETA) named after the stage, with the loss as a
-    postfix instead of a printed dict per logging step."""
-
-    def __init__(self, stage: str) -> None:
-        super().__init__()
-        self.stage = stage
-
-    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        super().on_train_begin(args, state, control, **kwargs)
-        if self.training_bar is not None:
-            self.training_bar.set_description(self.stage)
-
-    def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kwargs: Any) -> None:
-        if self.training_bar is not None and logs and "loss" in logs:
-            self.training_bar.set_postfix(loss=f"{float(logs['loss']):.3f}")
-
-
-class SealCheckpoints(TrainerCallback):
-    """Seal each checkpoint once the trainer has written all of it: transformers calls
-    `on_save` right after `_save_checkpoint` returns (trainer.py, `_maybe_log_save_evaluate`,
-    5.23.0), so a checkpoint without a seal was cut off mid-save and is never resumed from."""
-
-    def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        checkpoint = Path(args.output_dir) / f"{PREFIX_CHECKPOINT_DIR}-{state.global_step}"
-        if checkpoint.is_dir():
-            seal(checkpoint)
 
 
 def build_dataset(job: TrainJob) -> tuple[Any, list[dict]]:

@@ -11,7 +11,7 @@ from safetensors.torch import load_file
 
 from experiments.agentic.arms import chat_job as agentic_chat_job
 from experiments.agentic.config import AgenticConfig, AgenticTrainConfig, QwenModelConfig
-from stages import manifest, train
+from stages import callbacks, manifest, train
 from stages.config import (
     ConfigError,
     LoraConfig,
@@ -88,19 +88,19 @@ def test_interrupted_training_resumes_to_the_same_adapter(
     class Killed(Exception):
         pass
 
-    original = train.StageProgress.on_step_end
+    original = callbacks.StageProgress.on_step_end
 
     def die_after_step_three(self, args, state, control, **kwargs):
         original(self, args, state, control, **kwargs)
         if state.global_step == 3:
             raise Killed
 
-    monkeypatch.setattr(train.StageProgress, "on_step_end", die_after_step_three)
+    monkeypatch.setattr(callbacks.StageProgress, "on_step_end", die_after_step_three)
     with pytest.raises(Killed):
         train.run(job, tmp_path / "interrupted")
     assert not (tmp_path / "interrupted" / "manifest.json").exists()
     assert (tmp_path / "interrupted" / "checkpoints" / "checkpoint-2").exists()
-    monkeypatch.setattr(train.StageProgress, "on_step_end", original)
+    monkeypatch.setattr(callbacks.StageProgress, "on_step_end", original)
 
     resumed_stage = train.run(job, tmp_path / "interrupted")
     assert (
