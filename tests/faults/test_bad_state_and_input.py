@@ -24,7 +24,7 @@ import eval.agentic as agentic
 from eval.agentic import run_eval
 from eval.agentic.judge import OFFLINE_LABEL, AnthropicJudge, JudgeUnavailable
 from experiments.chains import training_stages
-from stages import manifest, train
+from stages import callbacks, manifest, train
 from stages.config import ConfigError, TrainConfig, config_hash, load_config
 from stages.data import MAX_FILE_MB_VAR, MAX_ROW_CHARS_VAR, DataError, load_rows
 from stages.rundir import SEAL_NAME, hold_lock
@@ -164,17 +164,17 @@ def test_damaged_checkpoint_falls_back(
     class Killed(Exception):
         pass
 
-    real_seal = train.seal
+    real_seal = callbacks.seal
 
     def seal_then_die(checkpoint: Path) -> None:
         real_seal(checkpoint)
         if checkpoint.name == "checkpoint-2":
             raise Killed
 
-    monkeypatch.setattr(train, "seal", seal_then_die)
+    monkeypatch.setattr(callbacks, "seal", seal_then_die)
     with pytest.raises(Killed):
         train.run(job, tmp_path / "msm")
-    monkeypatch.setattr(train, "seal", real_seal)
+    monkeypatch.setattr(callbacks, "seal", real_seal)
     checkpoints = tmp_path / "msm" / "checkpoints"
     assert sorted(p.name for p in checkpoints.glob("checkpoint-*")) == [
         "checkpoint-1",

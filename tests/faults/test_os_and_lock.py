@@ -523,19 +523,19 @@ def test_a_real_small_disk_mid_stage_is_one_line_and_resumes(
 ) -> None:
     """The real conditions behind the simulated ones above: the disk fills up at the third
     checkpoint, or is remounted read-only once the first is sealed."""
-    from stages import train
+    from stages import callbacks, train
     from tests.faults.test_bad_state_and_input import documents_job
 
     job = documents_job(tiny_model_config, corpora, save_every_steps=1)
     stage = small_disk / "msm"
     if trouble == "turns read-only":
-        real_seal = train.seal
+        real_seal = callbacks.seal
 
         def seal_then_remount(checkpoint: Path) -> None:
             real_seal(checkpoint)
             subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
 
-        monkeypatch.setattr(train, "seal", seal_then_remount)
+        monkeypatch.setattr(callbacks, "seal", seal_then_remount)
     code, err = cli(monkeypatch, capsys, lambda argv: bool(train.run(job, stage)) and 0)
     message = "No space left on device: free" if trouble == "full" else "Read-only file system;"
     assert_one_line(code, err, message)
