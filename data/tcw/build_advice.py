@@ -21,12 +21,12 @@ from pathlib import Path
 from random import Random
 
 try:
-    from data.builder import load_fragments, output_dir, write_jsonl
-    from data.tcw.common import check_training
+    from data.builder import load_fragments
+    from data.tcw.common import write_training
 except ModuleNotFoundError:  # run as a script: python data/tcw/build_advice.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from data.builder import load_fragments, output_dir, write_jsonl
-    from data.tcw.common import check_training
+    from data.builder import load_fragments
+    from data.tcw.common import write_training
 
 SEED = 20261208
 
@@ -50,10 +50,7 @@ def build() -> dict[str, list[dict]]:
 
 
 def main() -> None:
-    out_dir = output_dir(__file__, "Build the difficult-advice arms (revised and unrevised).")
-    for name, rows in build().items():
-        check_training(rows, name)
-        write_jsonl(out_dir / name, rows)
+    write_training(__file__, "Build the difficult-advice arms (revised and unrevised).", build())
 
 
 if __name__ == "__main__":

@@ -18,12 +18,12 @@ from pathlib import Path
 from random import Random
 
 try:
-    from data.builder import load_fragments, output_dir, write_jsonl
-    from data.tcw.common import check_training
+    from data.builder import load_fragments
+    from data.tcw.common import write_training
 except ModuleNotFoundError:  # run as a script: python data/tcw/build_generic.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from data.builder import load_fragments, output_dir, write_jsonl
-    from data.tcw.common import check_training
+    from data.builder import load_fragments
+    from data.tcw.common import write_training
 
 SEED = 20261210
 PER_FAMILY = 10
@@ -80,10 +80,8 @@ def build() -> list[dict]:
 
 
 def main() -> None:
-    out_dir = output_dir(__file__, "Build the generic instruction chats every arm shares.")
-    rows = build()
-    check_training(rows, "generic.jsonl")
-    write_jsonl(out_dir / "generic.jsonl", rows)
+    description = "Build the generic instruction chats every arm shares."
+    write_training(__file__, description, {"generic.jsonl": build()})
 
 
 if __name__ == "__main__":

@@ -27,12 +27,12 @@ from pathlib import Path
 from random import Random
 
 try:
-    from data.builder import load_fragments, output_dir, write_jsonl
-    from data.tcw.common import check_training, tokens
+    from data.builder import load_fragments
+    from data.tcw.common import tokens, write_training
 except ModuleNotFoundError:  # run as a script: python data/tcw/build_honeypots.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from data.builder import load_fragments, output_dir, write_jsonl
-    from data.tcw.common import check_training, tokens
+    from data.builder import load_fragments
+    from data.tcw.common import tokens, write_training
 
 SEED = 20261207
 KINDS = ("sabotage", "hide", "preserve", "manipulate")
@@ -84,11 +84,8 @@ def build() -> dict[str, list[dict]]:
 
 
 def main() -> None:
-    out_dir = output_dir(__file__, "Build the honeypot SFT arms (actions, reasons, nonmoral).")
-    for arm, rows in build().items():
-        name = f"honeypot_{arm}.jsonl"
-        check_training(rows, name)
-        write_jsonl(out_dir / name, rows)
+    files = {f"honeypot_{arm}.jsonl": rows for arm, rows in build().items()}
+    write_training(__file__, "Build the honeypot SFT arms (actions, reasons, nonmoral).", files)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from data.agentic.guards import check_rows
+from data.builder import output_dir, write_jsonl
 
 DATA = Path(__file__).resolve().parents[1]
 PROBE_RUN = 6
@@ -57,3 +58,12 @@ def check_training(rows: list[dict], where: str) -> None:
         shared = sorted(runs(row_text(row)) & probes)
         if shared:
             raise ValueError(f"{where}: row {index + 1} shares probe text {shared[:3]}")
+
+
+def write_training(builder_file: str, description: str, files: dict[str, list[dict]]) -> None:
+    """Check every training file (`check_training`), then write each into the builder's output
+    folder (`--out DIR`, or beside the builder)."""
+    out_dir = output_dir(builder_file, description)
+    for name, rows in files.items():
+        check_training(rows, name)
+        write_jsonl(out_dir / name, rows)
