@@ -12,8 +12,11 @@ predicted-vs-measured check).
 
 Memory = weights (fp32 on CPU; NF4 linears + embeddings in 4-bit) + LoRA weight, gradient
 and Adam state + activations of the largest micro-batch + logits + a fixed runtime overhead:
-peak resident memory on CPU, peak allocated VRAM plus the CUDA context on GPU. GPU plans use the
-stack that will really load (`stages.accel.planned_stack`) and are refused over 85% of the card.
+peak resident memory on CPU, peak allocated VRAM plus the CUDA context on GPU.
+
+`predict_scoring` does the same for scoring swapped adapters without training (the released
+experiment), per GPU class. The dry run that prints these and refuses a plan over the card is
+experiments/plan.py.
 """
 
 from __future__ import annotations

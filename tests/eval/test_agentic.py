@@ -418,11 +418,11 @@ def test_spec_file() -> None:
 
 @pytest.mark.parametrize("preset", presets("agentic"))
 def test_every_agentic_preset_loads(preset: str) -> None:
-    from stages.config import preset_path
     from stages.data import is_hub, resolve_path
 
-    cfg = load_config(AgenticConfig, "agentic", preset)
-    assert preset_path("agentic", preset).read_text().startswith("#"), "preset needs a header"
+    cfg = load_config(
+        AgenticConfig, "agentic", preset
+    )  # header, description: experiments/test_face
     conditions(cfg.eval)
     for source in (cfg.data.msm, cfg.data.aft_cot, cfg.data.aft_no_cot):
         assert is_hub(source) or resolve_path(source).exists()
