@@ -29,6 +29,7 @@ from stages.config import ConfigError, ModelConfig, load_config, presets
 EXPERIMENTS = {
     "cheese": "experiments.cheese",
     "agentic": "experiments.agentic",
+    "tcw": "experiments.tcw",
     "released": "experiments.released",
 }
 # Presets sized for the CPU; every other one loads an 8B model and needs a CUDA GPU.

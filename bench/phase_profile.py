@@ -31,7 +31,11 @@ PHASES = [
     ("stages.model", "generate", "generate"),
     ("eval.scoring", "answer_logprobs", "score"),
     ("experiments.cheese.pipeline", "eval_arm", "eval"),
-    ("experiments.agentic.pipeline", "eval_arm", "eval"),  # transcripts + probes
+    ("experiments.agentic_eval", "eval_arm", "eval"),  # transcripts + probes (agentic, tcw)
+    ("experiments.agentic_eval", "probe_arm", "probes"),
+    ("experiments.tcw", "report", "report"),
+    # Trees before the tcw experiment: the agentic arm's eval in its own pipeline.
+    ("experiments.agentic.pipeline", "eval_arm", "eval"),
     ("experiments.agentic.pipeline", "probe_arm", "probes"),
     ("experiments.cheese", "report", "report"),  # the face replicate.py calls
     ("experiments.agentic", "report", "report"),

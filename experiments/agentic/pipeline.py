@@ -13,24 +13,13 @@ The arms and their training chains: experiments/agentic/arms.py.
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from experiments import agentic_eval
 from experiments.agentic.arms import plan_arms
 from experiments.agentic.config import AgenticConfig
-from experiments.chains import ArmPlan, adapter_record, open_eval_stage, train_arm
-from stages import manifest
-from stages.config import to_dict
-from stages.inputs import local_inputs
-
-if TYPE_CHECKING:
-    from stages.model import EvalModels
-
-PROBES_VERSION = "1.0.0"
-# Long scenario prompts (~3k tokens): the eval's models are loaded for up to this many.
-EVAL_MAX_SEQ_LEN = 8192
+from experiments.agentic_eval import ArmEval
+from experiments.chains import ArmPlan, train_arm
 
 
 def check_inputs(cfg: AgenticConfig) -> None:
@@ -64,83 +53,12 @@ def probe_sources(cfg: AgenticConfig) -> dict[str, str]:
     }
 
 
-def probe_stage(plan: ArmPlan) -> str:
-    return plan.eval_stage.replace("agentic_eval-", "agentic_probes-", 1)
-
-
-def probe_config(cfg: AgenticConfig, adapter_dir: Path | None) -> dict:
-    """What the probe stage hashes. `eval.batch_size` is in it: batching pads prompts, which moves
-    log-probs in the fifth decimal. Local files enter by content (stages/inputs.py)."""
-    sources = probe_sources(cfg)
-    return {
-        "version": PROBES_VERSION,
-        "model": to_dict(cfg.model),
-        "urgency": cfg.eval.urgency,
-        "scratchpad": cfg.eval.scratchpad,
-        "batch_size": cfg.eval.batch_size,
-        "sources": sources,
-        "inputs": local_inputs(sources.values(), cfg.model.chat_template),
-        **adapter_record(adapter_dir),
-    }
+def arm_eval(cfg: AgenticConfig) -> ArmEval:
+    return ArmEval(cfg.model, cfg.eval, probe_sources(cfg))
 
 
 def eval_configs(cfg: AgenticConfig, plan: ArmPlan, adapter_dir: Path | None) -> dict[str, dict]:
-    """Eval stage folder -> the config it hashes (transcripts, then probes), for the dry run."""
-    from eval.agentic import condition_prompts, stage_config
-
-    prompts = condition_prompts(cfg.model, cfg.eval)
-    _, generation = stage_config(cfg.model, cfg.eval, adapter_dir, plan.arm, prompts)
-    return {plan.eval_stage: generation, probe_stage(plan): probe_config(cfg, adapter_dir)}
-
-
-def probe_arm(
-    cfg: AgenticConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir: Path, models: EvalModels
-) -> dict:
-    """Score one arm's mechanism probes; results.json in its stage folder."""
-    from eval.agentic.probes import load_probes, score_probes
-
-    stage_dir = run_dir / probe_stage(plan)
-    sources = probe_sources(cfg)
-    stage_hash, finished = open_eval_stage(stage_dir, probe_config(cfg, adapter_dir))
-    if finished is not None:
-        return finished
-    started = time.time()
-    model, tokenizer = models.model_for(adapter_dir)
-    probes = load_probes(sources, cfg.eval, cfg.model.display_name)
-    scored = score_probes(
-        model,
-        tokenizer,
-        cfg.model.chat_template,
-        probes,
-        cfg.eval.batch_size,
-        prompt_cache=models.prompt_cache,
-    )
-    results = {"arm": plan.arm, "seed": plan.seed, "version": PROBES_VERSION, "probes": scored}
-    manifest.write_json(stage_dir / "results.json", results)
-    manifest.finish(
-        stage_dir, stage_hash, {"eval_seconds": round(time.time() - started, 1)}, ["results.json"]
-    )
-    return results
-
-
-def eval_arm(
-    cfg: AgenticConfig, plan: ArmPlan, adapter_dir: Path | None, run_dir: Path, models: EvalModels
-) -> dict:
-    """Transcripts (generated, judged) and the mechanism probes of one arm; its summary."""
-    from eval.agentic import Generator, model_generator, run_eval
-
-    def generator() -> Generator:
-        model, tokenizer = models.model_for(adapter_dir)
-        return model_generator(
-            model, tokenizer, cfg.model.chat_template, cfg.eval, models.prompt_cache
-        )
-
-    stage_dir = run_dir / plan.eval_stage
-    summary = run_eval(
-        cfg.model, cfg.eval, stage_dir, adapter_dir, plan.arm, make_generator=generator
-    )
-    probe_arm(cfg, plan, adapter_dir, run_dir, models)
-    return summary
+    return agentic_eval.eval_configs(arm_eval(cfg), plan, adapter_dir)
 
 
 def plan(cfg: AgenticConfig, run_dir: Path) -> None:
@@ -156,16 +74,7 @@ def rescore(cfg: AgenticConfig, run_dir: Path) -> dict[str, dict]:
     from eval.agentic.rescore import score_run
 
     score_run(run_dir, rescore=True, judge_name=cfg.eval.judge, judge_model=cfg.eval.judge_model)
-    return load_summaries(run_dir)
-
-
-def load_summaries(run_dir: Path) -> dict[str, dict]:
-    """arm/seed -> summary.json of every agentic eval stage in a run directory."""
-    found = {}
-    for path in sorted(run_dir.glob("agentic_eval-*/summary.json")):
-        arm, _, seed = path.parent.name.removeprefix("agentic_eval-").rpartition("-")
-        found[f"{arm}/{seed}"] = json.loads(path.read_text())
-    return found
+    return agentic_eval.load_summaries(run_dir, "agentic")
 
 
 def run(cfg: AgenticConfig, run_dir: Path) -> dict[str, dict]:
@@ -179,9 +88,9 @@ def run(cfg: AgenticConfig, run_dir: Path) -> dict[str, dict]:
     summaries: dict[str, dict] = {}
     for group in (baselines, others):
         adapter_dirs = [train_arm(plan, run_dir) for plan in group]
-        models = EvalModels(cfg.model, EVAL_MAX_SEQ_LEN)  # released before the next training
+        models = EvalModels(cfg.model, agentic_eval.EVAL_MAX_SEQ_LEN)  # freed before training
         for plan, adapter_dir in zip(group, adapter_dirs, strict=True):
-            summary = eval_arm(cfg, plan, adapter_dir, run_dir, models)
+            summary = agentic_eval.eval_arm(arm_eval(cfg), plan, adapter_dir, run_dir, models)
             summaries[f"{plan.arm}/s{plan.seed}"] = summary
             if plan.arm == "baseline" and summary.get("floor"):
                 print(f"\n[agentic] baseline {summary['floor']}\n")

@@ -4,15 +4,15 @@ beside the MSM paper's Fig. 4, pooled over seeds by mean ± SEM, and the data-ef
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 from typing import Any
 
-from eval.stats import Z95, mean_sem
+from eval.stats import Z95
 from experiments.agentic import paper
 from experiments.agentic.arms import ARMS, plan_arms
 from experiments.agentic.config import AgenticConfig
+from experiments.agentic_eval import load_probes, paired_shift, pool_arms, shift_text
 from experiments.chains import data_markdown, training_data
 from stages import manifest
 from stages.config import EMBEDDED_MODEL
@@ -23,18 +23,8 @@ def report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) -> dic
     summary); arms pooled over seeds by mean ± SEM."""
     from eval.agentic import format_report
 
-    arms: dict[str, dict] = {}
-    for key, summary in summaries.items():
-        arm = key.split("/")[0]
-        arms.setdefault(arm, {"per_seed": [], "summaries": []})
-        arms[arm]["per_seed"].append(summary["overall"]["rate"])
-        arms[arm]["summaries"].append(summary)
-    for entry in arms.values():
-        rates = [r for r in entry["per_seed"] if r is not None]
-        entry["rate"], entry["sem"] = mean_sem(rates) if rates else (None, None)
-        first = entry["summaries"][0]["overall"]
-        entry["ci"], entry["n"] = first["ci"], first["n"]
-    probes = load_probes(run_dir)
+    arms = pool_arms(summaries)
+    probes = load_probes(run_dir, "agentic")
     result = {
         "experiment": "agentic",
         "preset": cfg.preset,
@@ -43,7 +33,7 @@ def report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) -> dic
         "floor": next(
             (s["floor"] for k, s in summaries.items() if k.startswith("baseline/")), None
         ),
-        "arms": {arm: {k: v for k, v in e.items() if k != "summaries"} for arm, e in arms.items()},
+        "arms": arms,
         "paper": {
             arm: dict(zip(paper.MODELS, rates, strict=True)) for arm, rates in paper.RATES.items()
         },
@@ -81,28 +71,6 @@ def report(cfg: AgenticConfig, run_dir: Path, summaries: dict[str, dict]) -> dic
 SWEEP_ARMS = ("aft_no_cot", "msm+aft_no_cot", "aft_cot", "msm+aft_cot")
 
 
-def load_probes(run_dir: Path) -> dict[str, dict]:
-    """arm -> probe set -> {summary, records} of the first seed's mechanism-probe stage."""
-    found = {}
-    for path in sorted(run_dir.glob("agentic_probes-*-s0/results.json")):
-        results = json.loads(path.read_text())
-        found[results["arm"]] = results["probes"]
-    return found
-
-
-def paired_shift(probes: dict[str, dict], arm: str, reference: str, name: str) -> tuple:
-    """(mean, low, high): per-item margin of `arm` minus `reference` on probe set `name`, in
-    nats, with a normal 95% interval over items (the items are the same in both arms)."""
-    after = [r["margin"] for r in probes[arm][name]["records"]]
-    before = [r["margin"] for r in probes[reference][name]["records"]]
-    mean, sem = mean_sem([a - b for a, b in zip(after, before, strict=True)])
-    return mean, mean - Z95 * sem, mean + Z95 * sem
-
-
-def _shift_text(shift: tuple) -> str:
-    return f"{shift[0]:+.2f} nats [{shift[1]:+.2f}, {shift[2]:+.2f}]"
-
-
 def mechanism_checks(probes: dict[str, dict]) -> list[dict]:
     """What the probes must show even where generated behaviour sits at the floor. Margins are
     log p(spec-aligned / safe / true answer) - log p(opposite), compared as per-item shifts
@@ -114,7 +82,7 @@ def mechanism_checks(probes: dict[str, dict]) -> list[dict]:
         checks.append(
             {
                 "check": "MSM moves the spec-belief probe toward the spec",
-                "measured": f"msm_only vs baseline {_shift_text(msm)}",
+                "measured": f"msm_only vs baseline {shift_text(msm)}",
                 "holds": msm[1] > 0,
             }
         )
@@ -137,7 +105,7 @@ def mechanism_checks(probes: dict[str, dict]) -> list[dict]:
                 {
                     "check": f"MSM before AFT moves the scenario action probe toward the safe "
                     f"action ({arm} vs {alone})",
-                    "measured": _shift_text(shift),
+                    "measured": shift_text(shift),
                     "holds": shift[1] > 0,
                 }
             )
@@ -177,7 +145,7 @@ def probes_markdown(probes: dict[str, dict], checks: list[dict]) -> str:
             cells.append(f"{mean:+.2f} [{mean - half:+.2f}, {mean + half:+.2f}]")
             if name == "beliefs":
                 shift = paired_shift(probes, arm, "baseline", name) if "baseline" in probes else ()
-                cells.append(_shift_text(shift) if shift and arm != "baseline" else "–")
+                cells.append(shift_text(shift) if shift and arm != "baseline" else "–")
         controls = probes[arm]["controls"]["summary"]["logprob"]
         cells.append(f"{controls['rate']:.2f} (n={controls['n']})")
         lines.append("| " + " | ".join(cells) + " |")
