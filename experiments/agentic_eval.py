@@ -101,10 +101,8 @@ def eval_arm(
     adapter_dir: Path | None,
     run_dir: Path,
     models: EvalModels,
-    stage_dir: Path | None = None,
 ) -> dict:
-    """Transcripts (generated, judged) into `stage_dir` (default: the plan's eval stage) and
-    the probes of one arm; the transcripts' summary."""
+    """Transcripts (generated, judged) and the probes of one arm; the transcripts' summary."""
     from eval.agentic import Generator, model_generator, run_eval
 
     def generator() -> Generator:
@@ -116,7 +114,7 @@ def eval_arm(
     summary = run_eval(
         setup.model,
         setup.eval,
-        stage_dir or run_dir / plan.eval_stage,
+        run_dir / plan.eval_stage,
         adapter_dir,
         plan.arm,
         make_generator=generator,

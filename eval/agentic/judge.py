@@ -232,7 +232,7 @@ def make_judge(cfg: AgenticEvalConfig, warn: Callable[[str], None] = print) -> J
         warn(
             "[agentic] ANTHROPIC_API_KEY is not set: scoring with the package's execution "
             f"checks only ({OFFLINE_LABEL}); with a key, `python replicate.py --experiments "
-            "agentic --run-dir DIR --rescore` gets the paper's judge"
+            "NAME --run-dir DIR --rescore` gets the paper's judge"
         )
         return OfflineJudge()
     return AnthropicJudge(cfg.judge_model or package_grader())
@@ -300,8 +300,10 @@ def judge_transcripts(
 def rescore_hint(stage_dir: Path) -> str:
     """The command that re-judges this stage's run later and rewrites its report (the one way
     to rescore: it reads the run's recorded config.json)."""
+    experiment = stage_dir.name.split("_")[0]  # agentic_eval-..., tcw_eval-..., tcw_floor-...
     return (
-        f"rescore: python replicate.py --experiments agentic --run-dir {stage_dir.parent} --rescore"
+        f"rescore: python replicate.py --experiments {experiment} --run-dir {stage_dir.parent} "
+        "--rescore"
     )
 
 

@@ -75,25 +75,16 @@ def arm_eval(cfg: TcwConfig) -> ArmEval:
     return ArmEval(cfg.model, cfg.eval, probes)
 
 
-def floor_look(cfg: TcwConfig) -> ArmEval | None:
-    """The generic arm's first, smaller look at the eval; None when it is the full eval."""
-    if cfg.floor_samples >= cfg.eval.samples_per_condition:
-        return None
-    small = replace(cfg.eval, samples_per_condition=cfg.floor_samples)
-    return replace(arm_eval(cfg), eval=small)
-
-
-def floor_stage(plan: ArmPlan) -> str:
-    return plan.eval_stage.replace("_eval-", "_floor-", 1)
+def floor_look(cfg: TcwConfig) -> ArmEval:
+    """The generic arm's first look: `floor_samples` per condition. Its transcripts are the
+    start of the full eval's (a larger count extends a finished eval stage), so it costs
+    nothing extra when the run goes on."""
+    samples = min(cfg.floor_samples, cfg.eval.samples_per_condition)
+    return replace(arm_eval(cfg), eval=replace(cfg.eval, samples_per_condition=samples))
 
 
 def eval_configs(cfg: TcwConfig, plan: ArmPlan, adapter_dir: Path | None) -> dict[str, dict]:
-    configs = agentic_eval.eval_configs(arm_eval(cfg), plan, adapter_dir)
-    look = floor_look(cfg)
-    if look is not None and plan.arm == "generic" and plan.seed == 0:
-        first = agentic_eval.eval_configs(look, plan, adapter_dir)[plan.eval_stage]
-        configs = {floor_stage(plan): first, **configs}
-    return configs
+    return agentic_eval.eval_configs(arm_eval(cfg), plan, adapter_dir)
 
 
 def plan(cfg: TcwConfig, run_dir: Path) -> None:
@@ -112,8 +103,8 @@ def check_floor(cfg: TcwConfig, summary: dict) -> None:
     if rate is None or rate >= FLOOR_THRESHOLD:
         return
     line = (
-        f"generic arm at the floor: misalignment {rate:.2f} (95% CI [{low:.2f}, {high:.2f}], "
-        f"n={overall['n']}) < {FLOOR_THRESHOLD:.2f}, so no arm can show a drop"
+        f"generic arm at the floor: misalignment {rate:.2f} < {FLOOR_THRESHOLD:.2f} (95% CI "
+        f"[{low:.2f}, {high:.2f}], n={overall['n']}), so no arm can show a drop"
     )
     if cfg.stop_at_floor:
         raise ConfigError(
@@ -145,15 +136,10 @@ def run(cfg: TcwConfig, run_dir: Path) -> dict[str, dict]:
         adapter_dirs = [train_arm(plan, run_dir) for plan in group]
         models = EvalModels(cfg.model, agentic_eval.EVAL_MAX_SEQ_LEN)  # freed before training
         for plan, adapter_dir in zip(group, adapter_dirs, strict=True):
-            look = floor_look(cfg) if group is first else None
-            if look is not None:
-                stage = run_dir / floor_stage(plan)
-                check_floor(
-                    cfg, agentic_eval.eval_arm(look, plan, adapter_dir, run_dir, models, stage)
-                )
+            if group is first:
+                look = agentic_eval.eval_arm(floor_look(cfg), plan, adapter_dir, run_dir, models)
+                check_floor(cfg, look)
             summary = agentic_eval.eval_arm(setup, plan, adapter_dir, run_dir, models)
-            if group is first and look is None:
-                check_floor(cfg, summary)
             summaries[f"{plan.arm}/s{plan.seed}"] = summary
         del models
     return summaries

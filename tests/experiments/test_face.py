@@ -45,7 +45,7 @@ def test_every_preset_of_every_experiment_loads(name: str, preset: str) -> None:
 
 
 def test_the_default_run_walks_every_experiment_with_the_preset() -> None:
-    assert replicate.chosen_experiments(None, "tiny") == ["cheese", "agentic"]
+    assert replicate.chosen_experiments(None, "tiny") == ["cheese", "agentic", "tcw"]
     assert replicate.chosen_experiments(None, "released") == ["released"]
     assert replicate.default_run_dir("released", "released") == Path("runs/released")
     assert replicate.default_run_dir("cheese", "t4") == Path("runs/cheese-t4")

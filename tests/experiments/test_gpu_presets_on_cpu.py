@@ -15,6 +15,8 @@ import pytest
 
 from experiments.agentic.arms import ARMS as AGENTIC_ARMS
 from experiments.cheese.arms import ARMS
+from experiments.tcw import paper as tcw_paper
+from experiments.tcw.arms import ARMS as TCW_ARMS
 from stages.data import parse_hub
 from tests.fakes.checkpoints import tiny_checkpoint
 from tests.fakes.hub import publish_released
@@ -42,7 +44,38 @@ AGENTIC = [
     "eval.max_new_tokens=4",
     "eval.judge=offline",
 ]
-FAMILY = {"cheese": "llama3", "agentic": "qwen3"}
+# The tcw presets read generated corpora; the rehearsal trains on the kit's tiny ones instead
+# (the generic mix stays the hub's), and goes past the random checkpoint's floor.
+TCW = [
+    "seeds=1",
+    "sft.max_rows=2",
+    "sdf.max_rows=2",
+    "data.generic_rows=2",
+    "sft.max_seq_len=128",
+    "sdf.max_seq_len=128",
+    "sft.batch_size=2",
+    "sft.grad_accum=1",
+    "sdf.batch_size=2",
+    "sdf.grad_accum=1",
+    "fractions=[1.0]",
+    "floor_samples=1",
+    "stop_at_floor=false",
+    *(
+        f"data.{name}=data/tcw/{name}.jsonl"
+        for name in (
+            "honeypot_actions",
+            "honeypot_reasons",
+            "honeypot_nonmoral",
+            "advice",
+            "advice_unrevised",
+            "constitution_docs",
+            "stories",
+        )
+    ),
+    *AGENTIC,
+]
+OVERRIDES = {"cheese": SHRINK + CHEESE, "agentic": SHRINK + AGENTIC, "tcw": TCW}
+FAMILY = {"cheese": "llama3", "agentic": "qwen3", "tcw": "qwen3"}
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +95,7 @@ def rehearse(
     # The released repos' own layout (a root dataset.jsonl) for every one-split dataset.
     commits = publish_released(fake_hub, count=12, layout="jsonl")
     run_dir = tmp_path / f"{experiment}-{preset}"
-    extra = CHEESE if experiment == "cheese" else AGENTIC
-    overrides = [f"model.name={checkpoints[FAMILY[experiment]]}", *SHRINK, *extra]
+    overrides = [f"model.name={checkpoints[FAMILY[experiment]]}", *OVERRIDES[experiment]]
     # --allow-cpu: a GPU preset on this CPU machine, on purpose.
     argv = ["--experiments", experiment, "--preset", preset, "--allow-cpu"]
     argv += ["--run-dir", str(run_dir)]
@@ -129,3 +161,23 @@ def test_agentic_gpu_preset_rehearsed_on_cpu(
     summary = json.loads((run_dir / "results.json").read_text())
     assert set(AGENTIC_ARMS) <= set(summary["arms"])
     assert summary["data"]["instruction_mix"] == "hub:chloeli/sft-it-mix:train_clean"
+
+
+@pytest.mark.parametrize(
+    "preset",
+    [
+        "t4",
+        pytest.param("24gb", marks=pytest.mark.slow),
+        pytest.param("paper", marks=pytest.mark.slow),
+    ],
+)
+def test_tcw_gpu_preset_rehearsed_on_cpu(
+    preset, checkpoints, fake_hub, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    run_dir = rehearse("tcw", preset, checkpoints, fake_hub, tmp_path)
+    summary = json.loads((run_dir / "results.json").read_text())
+    assert set(TCW_ARMS) <= set(summary["arms"])
+    assert [c["contrast"] for c in summary["contrasts"] if c["claim"]] == list(tcw_paper.CLAIMS)
+    assert summary["data"]["instruction_mix"] == "hub:chloeli/sft-it-mix:train_clean"
+    assert "4-bit NF4" in " ".join(summary["deviations"])
