@@ -49,13 +49,15 @@ class Pipeline:
         cap = self.cfg.max_new_tokens_cap
         return min(tokens, cap) if cap > 0 else tokens
 
-    def request(self, stage: str, out_words: int, system: str = "", **slots: object) -> Request:
-        """A request for `stage`'s template; `system` replaces the spec-carrying generator
-        prompt where the writer must act as the assistant itself (sampled responses)."""
+    def request(
+        self, stage: str, out_words: int, system_override: str = "", **slots: object
+    ) -> Request:
+        """A request for `stage`'s template; `system_override` replaces the spec-carrying
+        generator prompt where the writer must act as the assistant itself (sampled replies)."""
         return Request(
             stage=stage,
             model=self.session.backend.model,
-            system=system or self.system,
+            system=system_override or self.system,
             prompt=render(stage, **slots),
             max_tokens=self.max_tokens(out_words),
         )

@@ -84,7 +84,8 @@ def write_stage(
     names the output in drop reasons (default: the stage).
     """
     requests = [
-        p.request(stage, words, system=system(row) if system else "", **slots(row)) for row in rows
+        p.request(stage, words, system_override=system(row) if system else "", **slots(row))
+        for row in rows
     ]
     kept = []
     for row, result in zip(rows, p.complete(stage, requests), strict=True):

@@ -48,6 +48,18 @@ def authorship(p: Pipeline, outputs: list[str], sampled: bool) -> dict:
     }
 
 
+def _wanted(p: Pipeline) -> int:
+    return math.ceil(p.target * p.cfg.overgenerate)
+
+
+def _spread(jobs: list[dict], wanted: int) -> list[dict]:
+    """At most `wanted` jobs, evenly spaced over the list, so a small target still covers its
+    axes (sections, areas, kinds) without paying one list call per combination."""
+    if len(jobs) <= wanted:
+        return jobs
+    return [jobs[i * len(jobs) // wanted] for i in range(wanted)]
+
+
 def _fan(p: Pipeline, jobs: int) -> tuple[int, int]:
     """(items asked per list call, items in round 1) for `jobs` list calls."""
     per_call = math.ceil(p.target * p.cfg.overgenerate / max(jobs, 1))
@@ -64,7 +76,7 @@ HONEYPOT_SCENE = ("organisation", "goal", "kind", "situation", "aligned_action")
 
 
 def honeypot_plan(p: Pipeline) -> dict:
-    return {"jobs": p.cfg.honeypot_settings * len(SHORTCUT_KINDS)}
+    return {"jobs": min(p.cfg.honeypot_settings * len(SHORTCUT_KINDS), _wanted(p))}
 
 
 def honeypot_project(p: Pipeline, plan: dict) -> list[Projection]:
@@ -102,7 +114,7 @@ def honeypot_finish(p: Pipeline, plan: dict) -> dict:
     )
     if not settings:
         raise DataError(f"{p.session.backend.model} returned no settings: see {p.out}/stages/")
-    jobs = [{**s, "kind": kind} for s in settings for kind in SHORTCUT_KINDS]
+    jobs = _spread([{**s, "kind": kind} for s in settings for kind in SHORTCUT_KINDS], _wanted(p))
     # In the reasons samples' system prompt only; no written row carries it (TCW removes the
     # instruction before training, so the deliberation reads as the model's own).
     values = render("honeypot_values", spec=p.spec)
@@ -191,7 +203,7 @@ def honeypot_finish(p: Pipeline, plan: dict) -> dict:
 
 def advice_plan(p: Pipeline) -> dict:
     sections = constitution_sections(p.spec)
-    jobs = [{**s, "area": area} for s in sections for area in ADVICE_AREAS]
+    jobs = _spread([{**s, "area": area} for s in sections for area in ADVICE_AREAS], _wanted(p))
     return {"sections": sections, "jobs": jobs}
 
 
@@ -297,7 +309,7 @@ def documents_plan(p: Pipeline) -> dict:
 
 def documents_project(recipe: DocumentRecipe, p: Pipeline, plan: dict) -> list[Projection]:
     kinds, words = recipe.kinds(p.cfg), recipe.words(p.cfg)
-    jobs = kinds * len(plan["sections"])
+    jobs = min(kinds * len(plan["sections"]), _wanted(p))
     per_call, drafts = _fan(p, jobs)
     where = {recipe.kinds_tag: 8, "section": 5, "excerpt": _section_words(plan)}
     item = {**where, recipe.items_tag: ITEM_WORDS[recipe.items_tag], "words": 1}
@@ -318,7 +330,8 @@ def documents_finish(recipe: DocumentRecipe, p: Pipeline, plan: dict) -> dict:
     (kinds,) = p.list_stage(recipe.kinds_stage, recipe.kinds_tag, [{"n": recipe.kinds(p.cfg)}])
     if not kinds:
         raise DataError(f"{p.session.backend.model} returned no {recipe.kinds_tag}s: see {p.out}")
-    jobs = [{recipe.kinds_tag: kind, **s} for kind in kinds for s in plan["sections"]]
+    every = [{recipe.kinds_tag: kind, **s} for kind in kinds for s in plan["sections"]]
+    jobs = _spread(every, _wanted(p))
     slots = ("section", "excerpt", recipe.kinds_tag, recipe.items_tag)
     index = NearDuplicateIndex(DOC_SHINGLE, p.cfg.doc_dedup_threshold)
 
