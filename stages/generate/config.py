@@ -13,9 +13,9 @@ BACKENDS = ("anthropic", "local")
 # pro-affordability 4,600, the §4 agentic corpus 13,201), §4's ~10k AFT chats, and §3's
 # ~400 cheese chats for each of 12 preferences.
 #
-# The four Teaching Claude Why (TCW) kinds: kit defaults, not the post's counts (it reports
-# its datasets in tokens, not rows). Honeypot counts prompts (each written twice, with and
-# without deliberation); advice is kept well below honeypots, as in TCW's mixes.
+# The four Teaching Claude Why (TCW) kinds: kit defaults, not the post's row counts. Honeypot
+# counts prompts (each kept twice, with and without deliberation); advice stays well below
+# honeypots, as the post's mix did (data/tcw/README.md).
 PAPER_SCALE = {
     "msm": 6_400,
     "aft": 10_000,
