@@ -83,7 +83,8 @@ def honeypot_project(p: Pipeline, plan: dict) -> list[Projection]:
     per_call, scenarios = _fan(p, plan["jobs"])
     settings = p.cfg.honeypot_settings
     scene = {"organisation": 8, "goal": 20, "kind": 1, "situation": 50, "aligned_action": 20}
-    prompt = ITEM_WORDS["system_prompt"] + ITEM_WORDS["user_prompt"]
+    user = ITEM_WORDS["user_prompt"]
+    prompt = ITEM_WORDS["system_prompt"] + user
     reasons = ITEM_WORDS["action"] + ITEM_WORDS["deliberation"]
     avoid = len(render("honeypot_avoid").split())
     # Replies are projected with the spec as their system prompt: the reasons samples carry it
@@ -98,9 +99,15 @@ def honeypot_project(p: Pipeline, plan: dict) -> list[Projection]:
             per_call * ITEM_WORDS["scenario"],
         ),
         p.project("honeypot_prompt", scenarios, {**scene, "avoid": avoid}, prompt),
-        p.project("honeypot_action", scenarios, {"user": 150}, ITEM_WORDS["action"]),
-        p.project("honeypot_reasons", scenarios, {"user": 150}, reasons),
-        p.project("honeypot_judge", 2 * scenarios, {**scene, "reply": reasons}, 40),
+        p.project("honeypot_action", scenarios, {"user": user}, ITEM_WORDS["action"]),
+        p.project("honeypot_reasons", scenarios, {"user": user}, reasons),
+        # Both variants judged; reasons are sampled only where the action passed, so this errs high.
+        p.project(
+            "honeypot_judge",
+            2 * scenarios,
+            {**scene, "system": ITEM_WORDS["system_prompt"], "user": user, "reply": reasons},
+            ITEM_WORDS["verdict"],
+        ),
     ]
 
 
