@@ -1,5 +1,6 @@
-"""Spec -> synthetic training data, as the MSM paper builds it (§3 cheese, §4 agentic), through
-the Anthropic API (Messages + Message Batches, prompt-cached spec) or a local instruct model.
+"""Spec -> synthetic training data, as the MSM paper builds it (§3 cheese, §4 agentic) and as
+Teaching Claude Why (TCW) builds it from a constitution, through the Anthropic API (Messages +
+Message Batches, prompt-cached spec) or a local instruct model.
 
     python -m stages.generate spec=specs/cheese_america.md kind=msm --preview
     python -m stages.generate spec=specs/cheese_america.md kind=msm max_cost=150
@@ -21,6 +22,18 @@ Kinds and what they write into `out` (schemas of data/README.md):
 - preferences: the spec's likes/dislikes -> direct and indirect questions with a "no need to
   explain" suffix -> one-line answers -> filter rejecting any stated or implied reason ->
   aft_preferences.jsonl (`messages`, `item`, `stance`, `style`).
+- honeypot (TCW): settings x shortcut kinds -> scenarios -> a system + user prompt each ->
+  replies sampled as the scenario's agent without and with a values instruction -> judges
+  keep aligned actions -> honeypot_actions.jsonl and honeypot_reasons.jsonl over the same
+  prompts (`messages` with a system turn, `setting`, `kind`); the instruction is in no row.
+- advice (TCW): constitution sections x areas -> a person's own dilemmas -> user prompts ->
+  review -> first answer with the constitution as system prompt -> rewrite with the section ->
+  advice.jsonl and advice_unrevised.jsonl (`messages`, `area`, `section`).
+- constitution_docs / stories (TCW): document types (story worlds) x sections -> subtypes
+  (premises) -> drafts (-> rewrite, documents only) -> consistency filter ->
+  constitution_docs.jsonl / stories.jsonl (`text`, `doc_type`, ...).
+  The TCW kinds record in summary.json which model wrote each file, and for sampled replies
+  that TCW sampled them on-policy (`off_policy`).
 
 Every call carries the full spec in its system prompt. Spend control: the cheap planning
 stages run first and a projection (calls, tokens, dollars from stages/generate/prices.toml) is
@@ -38,7 +51,7 @@ from pathlib import Path
 
 from stages.config import EMBEDDED_MODEL, ConfigError, apply_overrides, check_ranges, to_dict
 from stages.generate.backends import AnthropicBackend, Backend, LocalBackend, api_key
-from stages.generate.config import GenerateConfig
+from stages.generate.config import KINDS, GenerateConfig
 from stages.generate.cost import check_budget, cost_rows, show_projection
 from stages.generate.kinds import STEPS
 from stages.generate.pipeline import Pipeline
@@ -48,7 +61,7 @@ from stages.generate.store import RequestStore
 from stages.manifest import write_json
 from stages.spec import load_spec
 
-USAGE = "python -m stages.generate spec=FILE [kind=msm|aft|preferences] [key=value ...] [--preview]"
+USAGE = f"python -m stages.generate spec=FILE [kind={'|'.join(KINDS)}] [key=value ...] [--preview]"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -166,6 +179,9 @@ def print_summary(summary: dict, out: Path) -> None:
             f"[generate] {summary['name_the_model']:,} documents name the model "
             f"({summary['name_the_model_share']:.0%})"
         )
+    for note in ("policy_note", "stories_note"):
+        if note in summary:
+            print(f"[generate] {summary[note]}")
     for reason, count in sorted(summary["dropped"].items()):
         print(f"[generate] dropped {count:,}: {reason}")
     print(

@@ -7,15 +7,32 @@ from dataclasses import dataclass
 
 from stages.config import AT_LEAST_1, NOT_NEGATIVE, POSITIVE, OneOf, Range
 
-KINDS = ("msm", "aft", "preferences")
+KINDS = ("msm", "aft", "preferences", "honeypot", "advice", "constitution_docs", "stories")
 BACKENDS = ("anthropic", "local")
 # target_count=0 means the paper's scale: the released pro-America corpus (6,400 docs;
 # pro-affordability 4,600, the §4 agentic corpus 13,201), §4's ~10k AFT chats, and §3's
 # ~400 cheese chats for each of 12 preferences.
-PAPER_SCALE = {"msm": 6_400, "aft": 10_000, "preferences": 4_800}
+#
+# The four Teaching Claude Why (TCW) kinds: kit defaults, not the post's row counts. Honeypot
+# counts prompts (each kept twice, with and without deliberation); advice stays well below
+# honeypots, as the post's mix did (data/tcw/README.md).
+PAPER_SCALE = {
+    "msm": 6_400,
+    "aft": 10_000,
+    "preferences": 4_800,
+    "honeypot": 3_000,
+    "advice": 1_000,
+    "constitution_docs": 4_000,
+    "stories": 2_000,
+}
 # The six question types of the paper's spec-aligned AFT pipeline (§4).
 QUESTION_TYPES = ("direct", "indirect", "comparison", "recommendation", "opinion", "edge_case")
 PREFERENCE_STYLES = ("direct", "indirect")
+# Honeypots: the unethical shortcut each scenario offers (the kit's data/tcw uses the same four).
+SHORTCUT_KINDS = ("sabotage", "hide", "preserve", "manipulate")
+# Difficult advice: the parts of life a user's dilemma comes from (crossed with the
+# constitution's sections).
+ADVICE_AREAS = ("workplace", "research", "family", "community", "money", "health")
 # Expected words per generated item. They size max_tokens (x2.5 + 256: ~1.35 tokens per word
 # with 2x headroom, so a normal answer is never cut) and the preview's projection. Sources: the
 # released corpora (cheese docs ~1.5k tokens; AFT with CoT ~1.2k tokens a chat, ~600 without).
@@ -32,6 +49,18 @@ ITEM_WORDS = {
     "verdict": 40,
     "preference": 10,
     "answer": 15,
+    # TCW kinds: sized from the kit's own data/tcw rows, with headroom for a real model.
+    "setting": 30,  # organisation + the AI's goal there
+    "scenario": 70,  # situation + aligned action
+    "system_prompt": 80,
+    "user_prompt": 150,
+    "action": 120,  # a reply that states the aligned action only
+    "deliberation": 250,  # the values reasoning a reasons reply adds before the action
+    "dilemma": 80,  # an advice-seeker's message
+    "advice": 300,
+    "subtype": 40,  # a document subtype, with its angle
+    "world": 20,  # a story's fictional setting
+    "premise": 50,
 }
 
 
@@ -48,6 +77,10 @@ class GenerateConfig:
         "msm_doc_types": AT_LEAST_1,
         "doc_words": AT_LEAST_1,
         "aft_domains": AT_LEAST_1,
+        "honeypot_settings": AT_LEAST_1,
+        "tcw_doc_types": AT_LEAST_1,
+        "story_worlds": AT_LEAST_1,
+        "story_words": AT_LEAST_1,
         "overgenerate": Range(1),
         "max_rounds": AT_LEAST_1,
         "doc_dedup_threshold": Range(0, 1, low_open=True),
@@ -62,7 +95,7 @@ class GenerateConfig:
         "local_temperature": Range(0, 5),
     }
     spec: str = ""
-    # msm | aft | preferences
+    # msm | aft | preferences | honeypot | advice | constitution_docs | stories
     kind: str = "msm"
     # anthropic | local
     backend: str = "anthropic"
@@ -84,6 +117,12 @@ class GenerateConfig:
     doc_words: int = 1100
     # AFT fan-out: domains x 6 question types.
     aft_domains: int = 25
+    # TCW fan-outs (kit defaults): honeypot settings x shortcut kinds; document types and story
+    # worlds, each crossed with the constitution's sections.
+    honeypot_settings: int = 20
+    tcw_doc_types: int = 20
+    story_worlds: int = 15
+    story_words: int = 900
     # Chats asked for per chat kept: dedup and the filter discard some.
     overgenerate: float = 1.3
     # Backfill rounds before giving up on the target (each round asks only for the shortfall).

@@ -1,6 +1,6 @@
-"""The three kinds of data, each as plan (cheap stages) -> project (cost) -> finish (the paid
-stages): MSM documents, spec-aligned AFT chats with and without CoT, and reason-free preference
-chats."""
+"""The MSM paper's three kinds of data, each as plan (cheap stages) -> project (cost) -> finish
+(the paid stages): MSM documents, spec-aligned AFT chats with and without CoT, and reason-free
+preference chats; STEPS registers them with the TCW kinds of tcw_kinds.py."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 
 from stages.data import DataError, write_jsonl
 from stages.generate.config import ITEM_WORDS, PREFERENCE_STYLES, QUESTION_TYPES, GenerateConfig
-from stages.generate.dedup import DOC_SHINGLE, QUESTION_SHINGLE, NearDuplicateIndex
-from stages.generate.pipeline import Pipeline, Projection
-from stages.generate.prompts import gate, suffixes, tag_text
+from stages.generate.dedup import DOC_SHINGLE, NearDuplicateIndex
+from stages.generate.pipeline import Pipeline, Projection, Steps
+from stages.generate.prompts import gate, suffixes
+from stages.generate.rounds import backfill_rounds, judge_stage, turns, write_stage
+from stages.generate.tcw_kinds import TCW_STEPS
 
 
 @dataclass
@@ -133,8 +135,9 @@ class ChatRecipe:
 
     jobs: list[dict]  # one question-list request per job (slots besides n and round)
     question_stage: str
-    # question row -> (slots, expected output words) of its answer request
-    answer: Callable[[dict], tuple[dict, int]]
+    # question row -> slots of its answer request
+    answer: Callable[[dict], dict]
+    answer_words: int
     answer_stage: str
     answer_tags: tuple[str, ...]
     # question row + answer fields -> slots of its filter request
@@ -147,75 +150,39 @@ class ChatRecipe:
 
 
 def chat_rounds(p: Pipeline, recipe: ChatRecipe) -> list[dict]:
-    """Questions -> dedup -> answers -> gates -> filter, in rounds until the target is met.
+    """Questions -> dedup -> answers -> gates -> filter, in backfill rounds until the target is
+    met (see `backfill_rounds`)."""
 
-    Round 1 asks for target x overgenerate questions; each later round asks only for the
-    shortfall, scaled by the yield observed so far. Rounds are deterministic given the cache,
-    so a rerun replays them for free.
-    """
-    index = NearDuplicateIndex(QUESTION_SHINGLE, p.cfg.question_dedup_threshold)
-    accepted: list[dict] = []
-    per_call = math.ceil(p.target * p.cfg.overgenerate / len(recipe.jobs))
-    asked = 0
-    for round_number in range(1, p.cfg.max_rounds + 1):
-        jobs = [{**job, "n": per_call, "round": round_number} for job in recipe.jobs]
-        found = p.list_stage(recipe.question_stage, "question", jobs)
-        rows = []
-        for job, questions in zip(jobs, found, strict=True):
-            for question in questions:
-                if index.add(question):
-                    meta = {k: v for k, v in job.items() if k not in ("n", "round")}
-                    rows.append({**meta, "question": question, "user": ""})
-                else:
-                    p.drop("near-duplicate question")
+    def keep(rows: list[dict]) -> list[dict]:
         for row in rows:
             row["user"] = recipe.user_turn(row)
-        asked += sum(len(q) for q in found)
-        accepted.extend(_answer_and_judge(p, recipe, rows))
-        if len(accepted) >= p.target or not asked:
-            break
-        rate = max(len(accepted) / asked, 0.05)
-        per_call = math.ceil((p.target - len(accepted)) / rate / len(recipe.jobs))
-    p.stats["rounds"] = round_number
-    return accepted[: p.target]
+        answered = write_stage(
+            p,
+            recipe.answer_stage,
+            rows,
+            recipe.answer_words,
+            recipe.answer,
+            tags=recipe.answer_tags,
+            what="answer",
+        )
+        if recipe.one_line:
+            answered = [row for row in answered if _one_line(p, row, recipe.answer_tags)]
+        return judge_stage(
+            p,
+            recipe.judge_stage,
+            answered,
+            lambda row: recipe.judge(row, {t: row[t] for t in recipe.answer_tags}),
+            "filter",
+        )
+
+    return backfill_rounds(p, recipe.jobs, recipe.question_stage, "question", keep)
 
 
-def _answer_and_judge(p: Pipeline, recipe: ChatRecipe, rows: list[dict]) -> list[dict]:
-    answer_requests = []
-    for row in rows:
-        slots, words = recipe.answer(row)
-        answer_requests.append(p.request(recipe.answer_stage, words, **slots))
-    answered = []
-    for row, result in zip(rows, p.complete(recipe.answer_stage, answer_requests), strict=True):
-        fields, dropped = {}, ""
-        for tag in recipe.answer_tags:
-            fields[tag], dropped = gate(result, tag)
-            if dropped:
-                break
-        if not dropped and recipe.one_line and any("\n" in v for v in fields.values()):
-            dropped = "longer than one line"
-        if dropped:
-            p.drop(f"answer {dropped}")
-            continue
-        answered.append((row, fields))
-    p.save(recipe.answer_stage, [{**row, **fields} for row, fields in answered])
-    judge_requests = [
-        p.request(recipe.judge_stage, ITEM_WORDS["verdict"], **recipe.judge(row, fields))
-        for row, fields in answered
-    ]
-    accepted, verdicts = [], []
-    for (row, fields), result in zip(
-        answered, p.complete(recipe.judge_stage, judge_requests), strict=True
-    ):
-        verdict = tag_text(result.text, "verdict").upper() if result else ""
-        verdicts.append({**row, "verdict": verdict or "unparsed"})
-        # A judge that failed or answered off-format never counts as a pass.
-        if verdict == "PASS":
-            accepted.append({**row, **fields})
-        else:
-            p.drop("filter " + ("rejected" if verdict == "FAIL" else "unparsed or failed"))
-    p.save(recipe.judge_stage, verdicts)
-    return accepted
+def _one_line(p: Pipeline, row: dict, tags: tuple[str, ...]) -> bool:
+    if any("\n" in row[tag] for tag in tags):
+        p.drop("answer longer than one line")
+        return False
+    return True
 
 
 # -- AFT (spec-aligned, with and without CoT) -------------------------------------------------
@@ -251,10 +218,8 @@ def aft_finish(p: Pipeline, plan: dict) -> dict:
     recipe = ChatRecipe(
         jobs=plan["jobs"],
         question_stage="aft_questions",
-        answer=lambda row: (
-            {"question": row["user"]},
-            ITEM_WORDS["think"] + ITEM_WORDS["reply"],
-        ),
+        answer=lambda row: {"question": row["user"]},
+        answer_words=ITEM_WORDS["think"] + ITEM_WORDS["reply"],
         answer_stage="aft_response",
         answer_tags=("think", "reply"),
         judge=lambda row, f: {"question": row["user"], "think": f["think"], "reply": f["reply"]},
@@ -265,15 +230,11 @@ def aft_finish(p: Pipeline, plan: dict) -> dict:
     for chat in chats:
         meta = {"domain": chat["domain"], "question_type": chat["question_type"]}
         cot = f"<think>\n{chat['think']}\n</think>\n\n{chat['reply']}"
-        with_cot.append({"messages": _turns(chat["user"], cot), **meta})
-        without.append({"messages": _turns(chat["user"], chat["reply"]), **meta})
+        with_cot.append({"messages": turns(chat["user"], cot), **meta})
+        without.append({"messages": turns(chat["user"], chat["reply"]), **meta})
     write_jsonl(p.out / "aft_cot.jsonl", with_cot)
     write_jsonl(p.out / "aft_no_cot.jsonl", without)
     return {"chats": len(chats), "outputs": ["aft_cot.jsonl", "aft_no_cot.jsonl"]}
-
-
-def _turns(user: str, assistant: str) -> list[dict]:
-    return [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
 
 
 # -- preferences (cheese-style AFT: answers give no reason) -----------------------------------
@@ -321,10 +282,8 @@ def preferences_finish(p: Pipeline, plan: dict) -> dict:
     recipe = ChatRecipe(
         jobs=plan["jobs"],
         question_stage="pref_questions",
-        answer=lambda row: (
-            {"question": row["user"], **{k: row[k] for k in pref}},
-            ITEM_WORDS["answer"],
-        ),
+        answer=lambda row: {"question": row["user"], **{k: row[k] for k in pref}},
+        answer_words=ITEM_WORDS["answer"],
         answer_stage="pref_answer",
         answer_tags=("answer",),
         judge=lambda row, f: {
@@ -338,7 +297,7 @@ def preferences_finish(p: Pipeline, plan: dict) -> dict:
     )
     chats = [
         {
-            "messages": _turns(chat["user"], chat["answer"]),
+            "messages": turns(chat["user"], chat["answer"]),
             "item": chat["item"],
             "stance": chat["stance"],
             "style": chat["style"],
@@ -349,16 +308,9 @@ def preferences_finish(p: Pipeline, plan: dict) -> dict:
     return {"chats": len(chats), "outputs": ["aft_preferences.jsonl"]}
 
 
-@dataclass(frozen=True)
-class Steps:
-    plan: Callable[[Pipeline], dict]
-    project: Callable[[Pipeline, dict], list[Projection]]
-    finish: Callable[[Pipeline, dict], dict]
-    unit: str
-
-
 STEPS = {
     "msm": Steps(msm_plan, msm_project, msm_finish, "documents"),
     "aft": Steps(aft_plan, aft_project, aft_finish, "chats"),
     "preferences": Steps(preferences_plan, preferences_project, preferences_finish, "chats"),
+    **TCW_STEPS,
 }

@@ -1,4 +1,4 @@
-"""The machinery the three kinds share: requests carrying the spec prefix, list stages, per-stage
+"""The machinery every kind shares: requests carrying the spec prefix, list stages, per-stage
 output files, the spend ledger and drop counts."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +29,7 @@ class Projection:
 
 
 class Pipeline:
-    """Shared machinery of the three kinds: requests with the spec prefix, list stages, stage
+    """Shared machinery of every kind: requests with the spec prefix, list stages, stage
     files, drop counts."""
 
     def __init__(self, cfg: GenerateConfig, session: Session, spec: str, out: Path) -> None:
@@ -48,11 +49,15 @@ class Pipeline:
         cap = self.cfg.max_new_tokens_cap
         return min(tokens, cap) if cap > 0 else tokens
 
-    def request(self, stage: str, out_words: int, **slots: object) -> Request:
+    def request(
+        self, stage: str, out_words: int, system_override: str = "", **slots: object
+    ) -> Request:
+        """A request for `stage`'s template; `system_override` replaces the spec-carrying
+        generator prompt where the writer must act as the assistant itself (sampled replies)."""
         return Request(
             stage=stage,
             model=self.session.backend.model,
-            system=self.system,
+            system=system_override or self.system,
             prompt=render(stage, **slots),
             max_tokens=self.max_tokens(out_words),
         )
@@ -119,3 +124,14 @@ class Pipeline:
 
     def drop(self, reason: str) -> None:
         self.stats[f"dropped: {reason}"] += 1
+
+
+@dataclass(frozen=True)
+class Steps:
+    """One kind: plan (cheap stages) -> project (cost) -> finish (the paid stages, returning
+    the summary's fields)."""
+
+    plan: Callable[[Pipeline], dict]
+    project: Callable[[Pipeline, dict], list[Projection]]
+    finish: Callable[[Pipeline, dict], dict]
+    unit: str

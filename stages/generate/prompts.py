@@ -76,14 +76,15 @@ def tag_text(text: str, tag: str) -> str:
 
 
 def gate(result: Result | None, tag: str) -> tuple[str, str]:
-    """(body of `<tag>`, "") for a usable output, else ("", why it is dropped)."""
+    """(body of `<tag>`, or the whole text when `tag` is empty, "") for a usable output, else
+    ("", why it is dropped)."""
     if result is None:
         return "", "request failed"
     if result.stop_reason == "max_tokens":
         return "", "truncated"
-    body = tag_text(result.text, tag)
+    body = tag_text(result.text, tag) if tag else result.text.strip()
     if not body:
-        return "", "truncated" if f"<{tag}>" in result.text else "untagged"
+        return "", "empty" if not tag else "truncated" if f"<{tag}>" in result.text else "untagged"
     if _PLACEHOLDER.search(body):
         return "", "placeholder"
     return body, ""
