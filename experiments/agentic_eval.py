@@ -150,9 +150,9 @@ def pool_arms(summaries: dict[str, dict]) -> dict[str, dict]:
             "sem": sem,
             "ci": first["ci"],
             "n": first["n"],
-            "executed_rate": first["executed_rate"],
-            "judge_rate": first["judge_rate"],
-            "scenarios": {name: entry["rate"] for name, entry in found[0]["scenarios"].items()},
+            "executed_rate": first.get("executed_rate"),
+            "judge_rate": first.get("judge_rate"),
+            "scenarios": {k: v["rate"] for k, v in found[0].get("scenarios", {}).items()},
         }
     return arms
 

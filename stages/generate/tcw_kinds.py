@@ -101,10 +101,12 @@ def honeypot_project(p: Pipeline, plan: dict) -> list[Projection]:
         p.project("honeypot_prompt", scenarios, {**scene, "avoid": avoid}, prompt),
         p.project("honeypot_action", scenarios, {"user": user}, ITEM_WORDS["action"]),
         p.project("honeypot_reasons", scenarios, {"user": user}, reasons),
-        # Both variants judged; reasons are sampled only where the action passed, so this errs high.
+        p.project("honeypot_nonmoral", scenarios, {"user": user}, reasons),
+        # All three variants judged; each is sampled only where the one before passed, so
+        # this errs high.
         p.project(
             "honeypot_judge",
-            2 * scenarios,
+            3 * scenarios,
             {**scene, "system": ITEM_WORDS["system_prompt"], "user": user, "reply": reasons},
             ITEM_WORDS["verdict"],
         ),
@@ -175,15 +177,32 @@ def honeypot_finish(p: Pipeline, plan: dict) -> dict:
             system=lambda r: f"{r['system']}\n\n{values}",
             what="reasons reply",
         )
-        return judged(reasoned, "reasons", "reasons")
+        reasoned = judged(reasoned, "reasons", "reasons")
+        # The non-moral control: the same prompt once more, deliberating about logistics only,
+        # asked for at the length of the row's reasons reply; filtered the same way.
+        planned = write_stage(
+            p,
+            "honeypot_nonmoral",
+            reasoned,
+            ITEM_WORDS["action"] + ITEM_WORDS["deliberation"],
+            lambda r: {"user": r["user"]},
+            raw="nonmoral",
+            system=lambda r: (
+                f"{r['system']}\n\n" + render("honeypot_logistics", words=len(r["reasons"].split()))
+            ),
+            what="non-moral reply",
+        )
+        return judged(planned, "nonmoral", "non-moral")
 
     rows = backfill_rounds(
         p, jobs, "honeypot_scenarios", "scenario", keep, HONEYPOT_SCENE[3:], {"avoid": avoid}
     )
-    for name, reply in (
-        ("honeypot_actions.jsonl", "action"),
-        ("honeypot_reasons.jsonl", "reasons"),
-    ):
+    files = {
+        "honeypot_actions.jsonl": "action",
+        "honeypot_reasons.jsonl": "reasons",
+        "honeypot_nonmoral.jsonl": "nonmoral",
+    }
+    for name, reply in files.items():
         chats = [
             {
                 "messages": turns(r["user"], r[reply], system=r["system"]),
@@ -193,13 +212,14 @@ def honeypot_finish(p: Pipeline, plan: dict) -> dict:
             for r in rows
         ]
         write_jsonl(p.out / name, chats)
-    outputs = ["honeypot_actions.jsonl", "honeypot_reasons.jsonl"]
+    outputs = list(files)
     return {
         "chats": len(rows),
         "outputs": outputs,
         "values_instruction": (
             "appended to the system prompt of the honeypot_reasons samples only "
-            "(data/prompts/generate/honeypot_values.md); removed from every written row"
+            "(data/prompts/generate/honeypot_values.md); removed from every written row; the "
+            "honeypot_nonmoral samples got honeypot_logistics.md instead, removed the same way"
         ),
         **authorship(p, outputs, sampled=True),
     }

@@ -32,7 +32,11 @@ FAST = [
 ]
 # kind -> (output files, load_rows role, fields every row has besides the role's own)
 OUTPUTS = {
-    "honeypot": (("honeypot_actions.jsonl", "honeypot_reasons.jsonl"), "chats", {"setting"}),
+    "honeypot": (
+        ("honeypot_actions.jsonl", "honeypot_reasons.jsonl", "honeypot_nonmoral.jsonl"),
+        "chats",
+        {"setting"},
+    ),
     "advice": (("advice.jsonl", "advice_unrevised.jsonl"), "chats", {"area", "section"}),
     "constitution_docs": (("constitution_docs.jsonl",), "documents", {"doc_type", "subtype"}),
     "stories": (("stories.jsonl",), "documents", {"doc_type", "world", "premise"}),
@@ -129,17 +133,20 @@ def test_honeypot_files_share_prompts_and_never_carry_the_values_instruction(
     assert run(tmp_path, "honeypot", 4, "batch_min_requests=1") == 0
     actions = load_rows(str(tmp_path / "honeypot_actions.jsonl"), "chats")
     reasons = load_rows(str(tmp_path / "honeypot_reasons.jsonl"), "chats")
-    assert [r["messages"][:2] for r in actions] == [r["messages"][:2] for r in reasons]
-    assert [r["kind"] for r in actions] == [r["kind"] for r in reasons]
+    nonmoral = load_rows(str(tmp_path / "honeypot_nonmoral.jsonl"), "chats")
+    for other in (reasons, nonmoral):
+        assert [r["messages"][:2] for r in actions] == [r["messages"][:2] for r in other]
+        assert [r["kind"] for r in actions] == [r["kind"] for r in other]
     assert all(
         [m["role"] for m in r["messages"]] == ["system", "user", "assistant"] for r in actions
     )
     values = render("honeypot_values", spec=load_spec(CONSTITUTION).text)
-    opening = values.splitlines()[0]
-    for row in actions + reasons:
+    openings = [values.splitlines()[0], render("honeypot_logistics", words=1).splitlines()[0]]
+    for row in actions + reasons + nonmoral:
         for message in row["messages"]:
-            assert opening not in message["content"] and values not in message["content"]
-    # Each kept prompt was sampled twice: under its own system prompt, then with the instruction.
+            assert not any(opening in message["content"] for opening in openings)
+    # Each kept prompt was sampled three times: under its own system prompt, with the values
+    # instruction, and with the logistics instruction asking for the reasons reply's length.
     sent = [
         (
             request["params"]["messages"][-1]["content"].strip(),
@@ -148,9 +155,13 @@ def test_honeypot_files_share_prompts_and_never_carry_the_values_instruction(
         for batch in fake.batches.values()
         for request in batch["requests"]
     ]
-    for row in actions:
+    for row, reasoned in zip(actions, reasons, strict=True):
         system, user = (m["content"] for m in row["messages"][:2])
-        assert sorted(s for u, s in sent if u == user) == [system, f"{system}\n\n{values}"]
+        words = len(reasoned["messages"][-1]["content"].split())
+        logistics = render("honeypot_logistics", words=words)
+        assert sorted(s for u, s in sent if u == user) == sorted(
+            [system, f"{system}\n\n{values}", f"{system}\n\n{logistics}"]
+        )
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert "removed from every written row" in summary["values_instruction"]
     assert "on-policy" in summary["policy_note"]
