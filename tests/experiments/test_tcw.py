@@ -72,7 +72,7 @@ def test_fractions_add_the_data_efficiency_arms() -> None:
     plans = plan_arms(tiny("fractions=[0.5, 1.0]"))
     swept = {plan.arm: plan.jobs[0][1].sources[0][1] for plan in plans if "@" in plan.arm}
     assert set(swept) == {"honeypot_reasons@0.5", "advice@0.5"}
-    assert swept["honeypot_reasons@0.5"] == 20  # half of the preset's 40 rows
+    assert swept["honeypot_reasons@0.5"] == tiny().sft.max_rows // 2
     assert swept["advice@0.5"] == max(1, round(0.5 * advice_rows(tiny())))
 
 
