@@ -1,4 +1,4 @@
-"""The whole `python replicate.py` (tiny preset, both experiments), old configuration vs new.
+"""The whole `python replicate.py` (tiny preset, every experiment that has it), old vs new.
 
     python -m bench.tiny_run                     # old (OLD_REF) then new (this tree), ~50 min
     python -m bench.tiny_run --variants new      # one side only
