@@ -41,16 +41,22 @@ def words(row: dict) -> int:
     return len(str(row.get("text", "")).split())
 
 
-def advice_rows(cfg: TcwConfig) -> int:
-    """Advice rows whose tokens fit `advice_token_share` of the honeypot_reasons rows the
-    honeypot arms train on (mean row lengths; whitespace tokens: a ratio, so the tokenizer
-    hardly matters). At least 1, at most the rows the file has."""
+def advice_budget(cfg: TcwConfig) -> tuple[int, float]:
+    """(advice rows, their share of the honeypot_reasons tokens trained): the most rows whose
+    tokens fit `advice_token_share` of the honeypot_reasons rows the honeypot arms train on
+    (mean row lengths; whitespace tokens: a ratio, so the tokenizer hardly matters). At least 1,
+    at most the rows the file has."""
     reasons = read_jsonl(cfg.data.honeypot_reasons)
     advice = read_jsonl(cfg.data.advice)
     used = min(cfg.sft.max_rows or len(reasons), len(reasons))
-    budget = cfg.data.advice_token_share * used * sum(map(words, reasons)) / len(reasons)
+    honeypot_tokens = used * sum(map(words, reasons)) / len(reasons)
     per_row = sum(map(words, advice)) / len(advice)
-    return max(1, min(len(advice), int(budget // per_row)))
+    rows = max(1, min(len(advice), int(cfg.data.advice_token_share * honeypot_tokens // per_row)))
+    return rows, rows * per_row / honeypot_tokens
+
+
+def advice_rows(cfg: TcwConfig) -> int:
+    return advice_budget(cfg)[0]
 
 
 def sft_job(cfg: TcwConfig, seed: int, source: str = "", rows: float = 0) -> TrainJob:

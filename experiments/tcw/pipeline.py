@@ -20,7 +20,7 @@ from experiments import agentic_eval
 from experiments.agentic_eval import ArmEval
 from experiments.chains import ArmPlan, train_arm
 from experiments.tcw.arms import plan_arms
-from experiments.tcw.config import TcwConfig
+from experiments.tcw.config import GENERATED, TcwConfig
 from stages.config import ConfigError
 
 PREFIX = "tcw"
@@ -52,8 +52,8 @@ def check_inputs(cfg: TcwConfig) -> None:
         if is_hub(source):
             parse_hub(source)
             continue
-        if not Path(source).exists() and source.startswith("runs/generate/"):
-            kind = source.split("-")[-2].split("/")[0]
+        if not Path(source).exists() and source.startswith(f"{GENERATED}-"):
+            kind = source.removeprefix(f"{GENERATED}-").split("-anthropic/")[0]
             raise DataError(
                 f"{source} is missing: make it with `python -m stages.generate "
                 f"spec={cfg.data.constitution} kind={kind} --preview` (the cost), then without "

@@ -12,7 +12,7 @@ from eval.stats import Z95, paired_bootstrap
 from experiments.agentic_eval import load_probes, paired_shift, pool_arms, shift_text
 from experiments.chains import data_markdown, training_data
 from experiments.tcw import paper
-from experiments.tcw.arms import ARMS, advice_rows, plan_arms, words
+from experiments.tcw.arms import ARMS, advice_budget, plan_arms
 from experiments.tcw.config import TcwConfig
 from experiments.tcw.pipeline import PREFIX
 from stages import manifest
@@ -248,14 +248,10 @@ def deviations(cfg: TcwConfig, run_dir: Path, arms: dict[str, dict]) -> list[str
             "data: written by the generator's model (its manifest names it); TCW sampled "
             "honeypot replies on-policy, from the model being trained"
         )
-    reasons = read_jsonl(cfg.data.honeypot_reasons)
-    advice = advice_rows(cfg)
-    used = min(cfg.sft.max_rows or len(reasons), len(reasons))
-    share = advice * sum(map(words, read_jsonl(cfg.data.advice))) / len(read_jsonl(cfg.data.advice))
-    share /= used * sum(map(words, reasons)) / len(reasons)
+    advice, share = advice_budget(cfg)
     notes.append(
-        f"advice: {advice} rows, about {share:.2f}x honeypot_reasons' {used} rows in whitespace "
-        f"tokens (setting {cfg.data.advice_token_share}; TCW: "
+        f"advice: {advice} rows, about {share:.2f}x the honeypot_reasons arm's tokens "
+        f"(whitespace; setting {cfg.data.advice_token_share}; TCW: "
         f"{paper.ADVICE_TOKENS / paper.HONEYPOT_REASONS_TOKENS:.3f}x)"
     )
     scored = sorted({entry["n"] for entry in arms.values()})
