@@ -60,6 +60,23 @@ def end_of_turn_ids(tokenizer: Any, family: str) -> list[int]:
     return sorted(i for i in ids if i is not None)
 
 
+def render_prompt(tokenizer: Any, conversation: list[dict]) -> str:
+    """A conversation as the model sees it before its reply (the chat template applied): the
+    one rendering HF generation and the server engine (eval/agentic/server.py) share."""
+    return tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
+
+
+def load_tokenizer(cfg: ModelConfig) -> Any:
+    """The model's tokenizer with the kit's chat template, without its weights."""
+    if problem := model_source_problem(cfg):
+        raise ConfigError(problem)
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path(cfg.name))
+    apply_chat_template(tokenizer, cfg.chat_template)
+    return tokenizer
+
+
 def load_model(cfg: ModelConfig, max_seq_len: int = 4096) -> tuple[Any, Any]:
     """Base model and tokenizer, ready for `add_lora` or `load_adapter`."""
     if problem := model_source_problem(cfg):
@@ -392,10 +409,7 @@ def generate(
     one repeated prompt starts from `prompt_cache`'s encoding of it, when it holds one.
     """
     tokenizer.padding_side = "left"
-    prompts = [
-        tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True)
-        for c in conversations
-    ]
+    prompts = [render_prompt(tokenizer, c) for c in conversations]
     order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
     answers: list[str] = [""] * len(prompts)
     stop_ids = end_of_turn_ids(tokenizer, family)

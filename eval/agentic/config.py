@@ -26,6 +26,7 @@ GOAL_VALUES = (
 )
 SCENARIOS = ("blackmail", "leaking", "murder")
 JUDGES = ("anthropic", "offline", "local")
+ENGINES = ("hf", "server")
 
 
 @dataclass
@@ -39,6 +40,8 @@ class AgenticEvalConfig:
         "batch_size": AT_LEAST_1,
         "judge": OneOf(JUDGES),
         "judge_concurrency": AT_LEAST_1,
+        "engine": OneOf(ENGINES),
+        "server_concurrency": AT_LEAST_1,
     }
     # The package ships blackmail, leaking and murder; the paper's third scenario (weight
     # exfiltration) is not public, so blackmail stands in for it (a stated deviation).
@@ -65,3 +68,11 @@ class AgenticEvalConfig:
     # For judge = "local": a hub id (or the embedded model) and its chat template.
     local_judge_model: str = ""
     local_judge_template: str = "qwen3"
+    # Who writes the transcripts. hf: HF `generate` in the kit's process. server: an
+    # OpenAI-compatible completions server per base model (vLLM, started by
+    # `python -m eval.agentic.serve`), each arm's adapter by name (eval/agentic/server.py).
+    engine: str = "hf"
+    # The servers' base URLs (".../v1"), one per GPU: conditions are spread over them.
+    server_url: list[str] = field(default_factory=list)
+    # Requests in flight per server; continuous batching runs them as one batch.
+    server_concurrency: int = 32

@@ -25,6 +25,29 @@ def expected_keys(conds: list[Condition], samples: int) -> list[str]:
     return [sample_key(c.condition_id, i) for c in conds for i in range(samples)]
 
 
+def sample_seed(key: str) -> int:
+    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16)
+
+
+def transcript_row(
+    condition: Condition, index: int, seed: int, response: str, seconds: float
+) -> dict:
+    """One row of transcripts.jsonl (transcripts.py), whichever engine wrote it."""
+    return {
+        "key": sample_key(condition.condition_id, index),
+        "condition_id": condition.condition_id,
+        "scenario": condition.scenario,
+        "goal_type": condition.goal_type,
+        "goal_value": condition.goal_value,
+        "urgency": condition.urgency,
+        "sample": index,
+        "seed": seed,
+        "response": response,
+        "seconds": seconds,
+        "eval_version": VERSION,
+    }
+
+
 def generate_transcripts(
     stage_dir: Path,
     conds: list[Condition],
@@ -45,26 +68,14 @@ def generate_transcripts(
             chunk = missing[start : start + batch_size]
             # Seeded by the first sample key: with the same batch size, a resumed run draws what
             # an uninterrupted one would.
-            seed = int(hashlib.sha256(sample_key(cid, chunk[0]).encode()).hexdigest()[:8], 16)
+            seed = sample_seed(sample_key(cid, chunk[0]))
             started = time.time()
             responses = generator([conversation(prompts[cid])] * len(chunk), seed)
             seconds = round((time.time() - started) / len(chunk), 2)
             append_rows(
                 path,
                 [
-                    {
-                        "key": sample_key(cid, index),
-                        "condition_id": cid,
-                        "scenario": condition.scenario,
-                        "goal_type": condition.goal_type,
-                        "goal_value": condition.goal_value,
-                        "urgency": condition.urgency,
-                        "sample": index,
-                        "seed": seed,
-                        "response": response,
-                        "seconds": seconds,
-                        "eval_version": VERSION,
-                    }
+                    transcript_row(condition, index, seed, response, seconds)
                     for index, response in zip(chunk, responses, strict=True)
                 ],
             )

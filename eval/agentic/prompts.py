@@ -59,6 +59,10 @@ def check_eval_config(cfg: AgenticEvalConfig) -> None:
         raise ConfigError(f"eval.judge: unknown {cfg.judge!r}; choose from {list(JUDGES)}")
     if cfg.judge == "local" and not cfg.local_judge_model:
         raise ConfigError("eval.judge = local needs eval.local_judge_model (a hub id)")
+    if cfg.engine == "server" and not cfg.server_url:
+        raise ConfigError(
+            "eval.engine = server needs eval.server_url (start one: python -m experiments.serve)"
+        )
     if cfg.samples_per_condition < 1 or cfg.batch_size < 1 or cfg.max_new_tokens < 1:
         raise ConfigError("eval.samples_per_condition, batch_size, max_new_tokens must be >= 1")
 

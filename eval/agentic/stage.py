@@ -20,6 +20,7 @@ from eval.agentic.judge import (
     rescore_hint,
 )
 from eval.agentic.prompts import build_prompts, conditions
+from eval.agentic.server import server_transcripts
 from eval.agentic.summary import package_label, summarize
 from eval.agentic.transcripts import drop_cut_rows, read_rows
 from stages import manifest
@@ -53,6 +54,9 @@ def stage_config(
         "temperature": cfg.temperature,
         "max_new_tokens": cfg.max_new_tokens,
         "scratchpad": cfg.scratchpad,
+        # Sampling differs between engines (greedy agrees); "hf" is left out so stages written
+        # before the server engine existed keep their hash.
+        **({"engine": cfg.engine} if cfg.engine != "hf" else {}),
         "prompts_hash": config_hash(prompts),
         # The chat template file by content (stages/inputs.py): an edited template regenerates.
         "inputs": local_inputs([], model.chat_template),
@@ -82,7 +86,8 @@ def run_eval(
 
     `adapter_dir` is a training stage folder holding `adapter/` (None = the model as loaded).
     `rescore` re-judges every saved transcript and generates nothing. `judge` and
-    `make_generator` default to the configured judge and the local model under test.
+    `make_generator` default to the configured judge and the local model under test;
+    `eval.engine = "server"` asks the configured servers instead (eval/agentic/server.py).
     """
     conds = conditions(cfg)
     prompts = condition_prompts(model, cfg)
@@ -107,17 +112,22 @@ def run_eval(
     made = 0
     if missing and not rescore:
         manifest.reopen(stage_dir)
-        generator = (make_generator or (lambda: local_generator(model, cfg, adapter_dir)))()
-        with _bar(f"{stage_dir.name}: generate", len(missing)) as advance:
-            made = generate_transcripts(
-                stage_dir,
-                conds,
-                prompts,
-                cfg.samples_per_condition,
-                cfg.batch_size,
-                generator,
-                advance,
-            )
+        with _bar(f"{stage_dir.name}: generate ({cfg.engine})", len(missing)) as advance:
+            if cfg.engine == "server":
+                made = server_transcripts(
+                    stage_dir, conds, prompts, model, cfg, adapter_dir, advance
+                )
+            else:
+                generator = (make_generator or (lambda: local_generator(model, cfg, adapter_dir)))()
+                made = generate_transcripts(
+                    stage_dir,
+                    conds,
+                    prompts,
+                    cfg.samples_per_condition,
+                    cfg.batch_size,
+                    generator,
+                    advance,
+                )
     judge = judge or make_judge(cfg)
     todo = len(pending_transcripts(stage_dir, judge, rescore))
     if todo:
