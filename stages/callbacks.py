@@ -34,9 +34,13 @@ class StageProgress(ProgressCallback):
 class SealCheckpoints(TrainerCallback):
     """Seal each checkpoint once the trainer has written all of it: transformers calls
     `on_save` right after `_save_checkpoint` returns (trainer.py, `_maybe_log_save_evaluate`,
-    5.23.0), so a checkpoint without a seal was cut off mid-save and is never resumed from."""
+    5.23.0), so a checkpoint without a seal was cut off mid-save and is never resumed from.
+    Under data parallel only rank 0 seals: it is the one writer of the checkpoint's files
+    (stages/distributed.py), so its seal covers every file once it has written them."""
 
     def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if not state.is_world_process_zero:
+            return
         checkpoint = Path(args.output_dir) / f"{PREFIX_CHECKPOINT_DIR}-{state.global_step}"
         if checkpoint.is_dir():
             seal(checkpoint)

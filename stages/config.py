@@ -139,6 +139,7 @@ class TrainConfig:
         "max_seq_len": Range(16, 1_048_576),
         "save_every_steps": AT_LEAST_1,
         "max_rows": NOT_NEGATIVE,
+        "gpus": AT_LEAST_1,
     }
     learning_rate: float = 1e-4
     epochs: float = 1.0
@@ -157,6 +158,13 @@ class TrainConfig:
     max_rows: int = 0
     # Recompute activations in backward: needed for 8B at 4k tokens on 16-24 GB, slower on CPU.
     gradient_checkpointing: bool = True
+    # GPUs this stage trains on, data parallel (DDP under torchrun, one rank per GPU: each holds
+    # a whole model, so it speeds up a model that fits one card, it does not fit a bigger one).
+    # The global batch stays batch_size x grad_accum: grad_accum is divided by gpus (else
+    # batch_size; stages.distributed.per_device_batch). Not in the stage hash: like the device,
+    # it is where the stage ran, not what it computed; adapters differ only by the order of
+    # float sums (CPU, 2 ranks: max |diff| 4e-7, tests/stages/test_ddp.py).
+    gpus: int = field(default=1, metadata=NOT_HASHED)
 
 
 def presets(experiment: str) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from stages import accel
+from stages import accel, distributed
 from stages.accel import has_cuda, training_dtype
 from stages.config import REPO_ROOT, ConfigError, LoraConfig, ModelConfig
 from stages.model_source import EMBEDDED_GGUF as EMBEDDED_GGUF  # re-exported, as the two below
@@ -90,7 +90,11 @@ def load_model(cfg: ModelConfig, max_seq_len: int = 4096) -> tuple[Any, Any]:
     cuda = has_cuda()
     if unsloth is not None:
         model, tokenizer = unsloth.FastLanguageModel.from_pretrained(
-            model_name=path, max_seq_length=max_seq_len, load_in_4bit=True, dtype=None
+            model_name=path,
+            max_seq_length=max_seq_len,
+            load_in_4bit=True,
+            dtype=None,
+            **_rank_device_map(cuda),
         )
         model.msm_kit_loader = "unsloth"
     else:
@@ -112,7 +116,8 @@ def load_model(cfg: ModelConfig, max_seq_len: int = 4096) -> tuple[Any, Any]:
             path,
             quantization_config=quantization,
             dtype=compute_dtype,
-            device_map={"": 0} if cuda else None,
+            # One GPU per process: the first, or this data-parallel rank's own.
+            device_map=distributed.device_map(cuda, distributed.ranks()),
         )
         tokenizer = AutoTokenizer.from_pretrained(path)
         if cfg.load_in_4bit:
@@ -151,6 +156,7 @@ def load_trainable(
             load_in_4bit=True,
             dtype=None,
             use_gradient_checkpointing="unsloth" if gradient_checkpointing else False,
+            **_rank_device_map(has_cuda()),
         )
         model.msm_kit_loader = "unsloth"
         apply_chat_template(tokenizer, cfg.chat_template)
@@ -162,6 +168,13 @@ def load_trainable(
         model = load_adapter(model, init_adapter, trainable=True)
     check_trainable(model, lora, init_adapter)
     return model, tokenizer
+
+
+def _rank_device_map(cuda: bool) -> dict[str, Any]:
+    """unsloth's `device_map` argument under data parallel: each rank's whole model on its own
+    GPU (unsloth's DDP guide). A single process passes none and keeps unsloth's default."""
+    here = distributed.ranks()
+    return {"device_map": distributed.device_map(cuda, here)} if here.distributed else {}
 
 
 def check_trainable(model: Any, lora: LoraConfig, init_adapter: Path | None) -> None:

@@ -166,6 +166,18 @@ def hold_lock(run_dir: Path) -> Iterator[None]:
             pass
 
 
+def held_by(run_dir: Path, pid: int) -> bool:
+    """Whether process `pid` on this host holds `run_dir`'s lock and still runs: the check the
+    ranks of a data-parallel stage make before trusting the parent that started them to hold
+    it for them (stages/distributed.py)."""
+    holder = _read_lock(run_dir / LOCK_NAME)
+    return (
+        holder.get("pid") == pid
+        and holder.get("host") == socket.gethostname()
+        and _is_running(holder)
+    )
+
+
 def _in_use(run_dir: Path, path: Path, holder: dict) -> str:
     host = holder.get("host")
     # Another machine's process cannot be checked from here; after a disconnected Colab

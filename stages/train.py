@@ -9,6 +9,8 @@ AFT after MSM *continues the MSM adapter* (`init_adapter`), as the paper did: no
 
 Run alone:  python -m stages.train RUN_DIR/<stage>/config.json
 (re-runs a stage from the config a previous run recorded; replicate.py is the usual entry).
+On several GPUs (`train.gpus > 1`, data parallel; rank 0 is the one writer, docs/multigpu.md):
+    torchrun --standalone --nproc_per_node N -m stages.train RUN_DIR/<stage>/config.json
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stages import accel, manifest
+from stages import accel, distributed, manifest
 from stages.config import (
     ConfigError,
     LoraConfig,
@@ -68,11 +71,32 @@ class TrainJob:
 
 
 def run(job: TrainJob, stage_dir: Path) -> Path:
-    """Train (or resume, or skip) one adapter; returns the folder holding `adapter/`."""
+    """Train (or resume, or skip) one adapter; returns the folder holding `adapter/`.
+
+    With `train.gpus > 1` in a plain process, the stage runs as that many torchrun ranks
+    (`launch`); under torchrun, every rank trains and rank 0 alone writes."""
+    here = distributed.ranks()
+    # The global batch must split over the GPUs: checked before any rank starts.
+    distributed.per_device_batch(job.train.batch_size, job.train.grad_accum, job.train.gpus)
+    if job.train.gpus > 1 and not here.distributed:
+        return launch(job, stage_dir)
     job_hash = config_hash(job)
-    if manifest.is_done(stage_dir, job_hash, hash_view(job)):
+    if here.distributed:
+        distributed.start_group(accel.has_cuda())
+    # Rank 0 alone reads and tidies the stage's state (a redo or restart deletes files, a
+    # damaged checkpoint is removed) and hands the others its verdict: "done", or the
+    # checkpoint to resume from (None: from step 0).
+    verdict: tuple[str, str | None] = ("error", None)
+    try:
+        if here.is_main:
+            verdict = _open_stage(job, job_hash, stage_dir)
+    finally:
+        verdict = distributed.share_from_main(verdict, here)
+    if verdict[0] == "error":  # rank 0 raised, and reports it; the others stop quietly
+        raise SystemExit(2)
+    if verdict[0] == "done":
         return stage_dir
-    resumable = manifest.begin(stage_dir, job_hash, to_dict(job))
+    last = verdict[1]
     checkpoints = stage_dir / "checkpoints"
     from transformers.trainer_callback import ProgressCallback
 
@@ -80,18 +104,18 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
 
     trainer, dataset, taken = build_trainer(job, stage_dir, checkpoints)
     model, tokenizer = trainer.model, trainer.processing_class
-    last = intact_checkpoint(checkpoints, stage_dir.name) if resumable else None
-    if last:
-        print(f"[resume] {stage_dir.name}: continuing from {Path(last).name}")
     trainer.remove_callback(ProgressCallback)
-    trainer.add_callback(StageProgress(stage_dir.name))
+    trainer.add_callback(StageProgress(stage_dir.name))  # rank 0's bar only (is_world_process_zero)
     trainer.add_callback(SealCheckpoints())
+    distributed.rng_states_from_main(trainer, here)
     started = time.time()
     # A full disk or a read-only folder, while checkpointing or saving the adapter, becomes
     # one line; the sealed checkpoints stay, so the rerun resumes from the last one.
     with library_writes(stage_dir):
         trainer.train(resume_from_checkpoint=last)
     seconds = time.time() - started
+    if not here.is_main:  # every rank holds the same adapter; rank 0 writes it
+        return stage_dir
 
     with library_writes(stage_dir / "adapter"):
         model.save_pretrained(stage_dir / "adapter")
@@ -114,10 +138,55 @@ def run(job: TrainJob, stage_dir: Path) -> Path:
             "peak_memory_gb": accel.peak_memory_gb(),
             "trainable_params": sum(p.numel() for p in model.parameters() if p.requires_grad),
             "resumed_from": Path(last).name if last else None,
+            # Data-parallel ranks that trained it (rank 0 wrote every file of the stage).
+            "world_size": here.world_size,
             **accel.stack_record(model),
         },
         ["adapter"],
     )
+    return stage_dir
+
+
+def _open_stage(job: TrainJob, job_hash: str, stage_dir: Path) -> tuple[str, str | None]:
+    """("done", None) for a finished stage; else ("train", the checkpoint to resume from or
+    None), after config.json is written. Rank 0's (or the only process's) part of `run`."""
+    if manifest.is_done(stage_dir, job_hash, hash_view(job)):
+        return "done", None
+    resumable = manifest.begin(stage_dir, job_hash, to_dict(job))
+    last = intact_checkpoint(stage_dir / "checkpoints", stage_dir.name) if resumable else None
+    if last:
+        print(f"[resume] {stage_dir.name}: continuing from {last.name}")
+    return "train", str(last) if last else None
+
+
+def launch(job: TrainJob, stage_dir: Path) -> Path:
+    """Run the stage on `job.train.gpus` GPUs: this process (which holds the run directory's
+    lock) writes config.json, starts the ranks under torchrun on it, and trusts the stage once
+    the manifest rank 0 wrote checks out. A finished stage is skipped without starting them."""
+    job_hash = config_hash(job)
+    if manifest.is_done(stage_dir, job_hash, hash_view(job)):
+        return stage_dir
+    import torch
+
+    cuda = accel.has_cuda()
+    problem = distributed.device_problem(
+        job.train.gpus, cuda, torch.cuda.device_count() if cuda else 0
+    )
+    if problem:
+        raise ConfigError(problem)
+    manifest.begin(stage_dir, job_hash, to_dict(job))  # the record the ranks load the job from
+    accel.begin_stage_memory()  # the ranks need the GPUs this process may still hold
+    command = distributed.launch_command(stage_dir / "config.json", job.train.gpus)
+    print(f"[train] {stage_dir.name}: {job.train.gpus} data-parallel ranks: {' '.join(command)}")
+    status = subprocess.run(command, env=distributed.launch_env(os.environ, os.getpid())).returncode
+    if status != 0:
+        raise ConfigError(
+            f"training stage {stage_dir.name} failed on {job.train.gpus} ranks (torchrun exit "
+            f"status {status}; the ranks' error is above); rerun to resume from its last "
+            "checkpoint"
+        )
+    if not manifest.is_done(stage_dir, job_hash, hash_view(job)):
+        raise ConfigError(f"training stage {stage_dir.name}: its ranks wrote no manifest.json")
     return stage_dir
 
 
@@ -231,6 +300,10 @@ def sft_config(job: TrainJob, output_dir: Path) -> Any:
 
     documents = job.kind == "documents"
     t = job.train
+    # Under torchrun the global batch is split over the ranks that really started.
+    per_device, accumulation = distributed.per_device_batch(
+        t.batch_size, t.grad_accum, distributed.ranks().world_size
+    )
     return SFTConfig(
         output_dir=str(output_dir),
         num_train_epochs=t.epochs,
@@ -241,8 +314,12 @@ def sft_config(job: TrainJob, output_dir: Path) -> Any:
         # trl's default, set so unsloth's SFTConfig (default adamw_8bit) trains the same way
         # and the memory estimate's fp32 Adam state holds on both stacks.
         optim="adamw_torch_fused",
-        per_device_train_batch_size=t.batch_size,
-        gradient_accumulation_steps=t.grad_accum,
+        per_device_train_batch_size=per_device,
+        gradient_accumulation_steps=accumulation,
+        # Every LoRA weight takes part in every forward, so DDP need not search the graph for
+        # unused ones (the search also breaks reentrant gradient checkpointing); unsloth's DDP
+        # guide sets the same.
+        ddp_find_unused_parameters=False,
         max_length=t.max_seq_len,
         gradient_checkpointing=t.gradient_checkpointing,
         # Documents: pack end to end; attention may cross document boundaries, harmless for MSM.
@@ -288,12 +365,37 @@ def job_from_record(record_path: Path) -> TrainJob:
 
 
 def main(argv: list[str]) -> int:
+    from contextlib import nullcontext
+
     from stages.rundir import hold_lock
 
     record_path = Path(argv[0])
-    with hold_lock(record_path.parent.parent):
-        run(job_from_record(record_path), record_path.parent)
+    run_dir = record_path.parent.parent
+    here = distributed.ranks()
+    role = distributed.lock_role(here, os.environ)
+    if role == "parent":
+        _check_parent_holds_lock(run_dir)
+    # One lock holder per run: this process, or rank 0 for a hand-run torchrun group (the
+    # others wait for rank 0's verdict in `run`, which comes after it has the lock), or the
+    # parent that started the ranks.
+    lock = hold_lock(run_dir) if role == "self" else nullcontext()
+    try:
+        with lock:
+            run(job_from_record(record_path), record_path.parent)
+    finally:
+        distributed.end_group()
     return 0
+
+
+def _check_parent_holds_lock(run_dir: Path) -> None:
+    from stages.rundir import held_by
+
+    holder = os.environ[distributed.LOCK_HOLDER_VAR]
+    if not holder.isdigit() or not held_by(run_dir, int(holder)):
+        raise ConfigError(
+            f"{distributed.LOCK_HOLDER_VAR}={holder}, but that process does not hold "
+            f"{run_dir}'s lock; unset it to run this stage by hand"
+        )
 
 
 if __name__ == "__main__":
