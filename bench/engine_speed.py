@@ -83,28 +83,22 @@ def main(argv: list[str]) -> int:
             server_start = time.time() - started
             for run, engine in enumerate(abba(("hf", "server"), args.repeats)):
                 loads.append(load_average())
-                stage = Path(tmp) / f"{engine}-{run}"
                 if engine == "hf":
                     cfg = eval_config(args)
-                    cache = PromptCache(model)  # per arm, as EvalModels makes one per adapter
-
-                    def generator(cfg: AgenticEvalConfig = cfg, cache: PromptCache = cache):
-                        return model_generator(model, tokenizer, "chatml", cfg, cache)
-
+                    # A fresh PromptCache per run, as EvalModels makes one per arm.
+                    generator = model_generator(model, tokenizer, "chatml", cfg, PromptCache(model))
+                    make = lambda g=generator: g  # noqa: E731
                 else:
                     cfg = eval_config(args, engine="server", server_url=urls)
-                    generator = None  # type: ignore[assignment]
+                    make = None
                 began = time.time()
-                summary = run_eval(
-                    MODEL, cfg, stage, judge=OfflineJudge(), make_generator=generator
-                )
+                stage = Path(tmp) / f"{engine}-{run}"
+                summary = run_eval(MODEL, cfg, stage, judge=OfflineJudge(), make_generator=make)
                 seconds = time.time() - began
-                per_minute = summary["transcripts"] / seconds * 60
-                rates[engine].append(per_minute)
-                rows.append(
-                    [run + 1, engine, summary["transcripts"], f"{seconds:.1f}", f"{per_minute:.1f}"]
-                )
-                print(f"[bench] {engine}: {summary['transcripts']} transcripts in {seconds:.1f} s")
+                made = summary["transcripts"]
+                rates[engine].append(made / seconds * 60)
+                rows.append([run + 1, engine, made, f"{seconds:.1f}", f"{rates[engine][-1]:.1f}"])
+                print(f"[bench] {engine}: {made} transcripts in {seconds:.1f} s")
     ratio = median(rates["server"]) / median(rates["hf"])
     table = markdown_table(["run", "engine", "transcripts", "seconds", "transcripts/min"], rows)
     body = (
