@@ -1,9 +1,15 @@
 """The agentic eval as an inspect task: the kit's prompts, the package's scorer, any inspect model.
+From the repository root (`python -m` puts it on the path, as `python replicate.py` does):
 
-    inspect eval eval/agentic/inspect_task.py -T preset=24gb \\
-        --model vllm/unsloth/Qwen3-8B:RUN_DIR/agentic_aft-cot-s0/adapter      # a vLLM server
-    inspect eval eval/agentic/inspect_task.py -T preset=tiny --model hf/PATH --epochs 1
-    inspect view                                                 # ./logs, as inspect writes
+    python -m inspect_ai eval eval/agentic/inspect_task.py -T preset=24gb \\
+        --model vllm/unsloth/Qwen3-8B:RUN_DIR/am_msm+aft_cot-s0/adapter
+    python -m inspect_ai eval eval/agentic/inspect_task.py -T preset=tiny -T scenario=blackmail \\
+        --model hf/PATH --epochs 1 -T grader_model=anthropic/claude-sonnet-4-6
+    inspect view                                            # ./logs, where inspect writes
+
+`vllm/BASE:ADAPTER` starts a vLLM server with the adapter loaded at runtime, or uses a running
+one (`VLLM_BASE_URL`, or `-M base_url=...`); `hf/PATH` loads a model folder with transformers
+(an adapter folder loads its base through peft).
 
 What differs from the package's own task (inspect_evals/agentic_misalignment.py), as the kit's
 stages differ: the prompts are `eval.agentic.condition_prompts` (the model named after the model
