@@ -1,6 +1,6 @@
 """An agentic eval stage as an inspect log, `RUN_DIR/<stage>/inspect.eval`, for `inspect view`:
 
-    inspect view --log-dir RUN_DIR/agentic_eval-baseline
+    inspect view --log-dir RUN_DIR/agentic_eval-baseline-s0
 
 Derived, like summary.json: `run_eval` rewrites it from the stage's files every time it writes
 the summary (stage.py), and the kit never reads it back, so a failed write costs nothing but the
@@ -12,7 +12,9 @@ the two routes read alike in the viewer:
   kit's sample index + 1 (inspect's epochs count from 1); the kit's key is in the metadata;
 - input = the condition's system and user messages as the model saw them (model renamed, our
   scratchpad choice), output = the response; metadata has the package's keys (scenario,
-  goal_type, goal_value, urgency_type, prod, ...), so the package's scorer can rescore it;
+  goal_type, goal_value, urgency_type, prod, ...), so the package's scorer can rescore it
+  (`inspect_ai.score(log, harmfulness_scorer(...), model="none/none")`: the model named in the
+  log generated with the kit, and inspect would otherwise load it);
 - one score per sample under the package scorer's name and keys (`harmful`,
   `classifier_verdict`) plus `executed_action`: the kit judge's verdicts, 1.0/0.0, NaN where
   there is none (inspect's "unscored": an unscored transcript, or offline's missing grader);
@@ -29,21 +31,21 @@ import importlib.metadata
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from eval.agentic.transcripts import latest_scores, read_rows
 
 if TYPE_CHECKING:
-    from inspect_ai.log import EvalLog, EvalSample, EvalScore
+    from inspect_ai.log import EvalLog, EvalSample, EvalScore, EvalSpec
+    from inspect_ai.model import GenerateConfig
     from inspect_ai.scorer import Score
 
 LOG_NAME = "inspect.eval"
 # inspect_task.py's @task name: its logs and the stages' list under the same task in the viewer.
 TASK_NAME = "agentic_misalignment_kit"
 TASK_DISPLAY_NAME = "agentic_misalignment (kit)"
-# The package's scorer (inspect_evals/agentic_misalignment/scorers.py) and its score keys.
+# The package's scorer (inspect_evals/agentic_misalignment/scorers.py).
 SCORER = "harmfulness_scorer"
-SCORE_KEYS = ("harmful", "classifier_verdict", "executed_action")
 NAN = float("nan")
 
 
@@ -128,7 +130,9 @@ def judged_by(stage_dir: Path, transcripts: list[dict], judge: str) -> dict[str,
     return counted
 
 
-def _spec(stage_dir: Path, record: dict, summary: dict, model: str, generate: Any) -> Any:
+def _spec(
+    stage_dir: Path, record: dict, summary: dict, model: str, generate: GenerateConfig
+) -> EvalSpec:
     from inspect_ai.log import EvalConfig, EvalDataset, EvalSpec
     from inspect_ai.model import ModelConfig
 

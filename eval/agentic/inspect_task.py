@@ -27,20 +27,29 @@ goal value instead of the preset's grid, the grader model.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from inspect_ai import Task, task
 from inspect_ai.dataset import Sample
-from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig, Model
 from inspect_ai.solver import generate
 from inspect_evals.agentic_misalignment.scorers import harmfulness_scorer
 
-from eval.agentic.config import VERSION
+from eval.agentic.config import VERSION, AgenticEvalConfig
 from eval.agentic.prompts import conditions
 from eval.agentic.stage import condition_prompts
 from eval.agentic.summary import package_label
-from stages.config import load_config
+from stages.config import ModelConfig, load_config
 
 
-def experiment_config(experiment: str, preset: str, overrides: list[str]) -> object:
+class WithAgenticEval(Protocol):
+    """What the task needs of an experiment's config (agentic's and tcw's have both)."""
+
+    model: ModelConfig
+    eval: AgenticEvalConfig
+
+
+def experiment_config(experiment: str, preset: str, overrides: list[str]) -> WithAgenticEval:
     """The experiment's typed config for `preset`, as replicate.py loads it. The one import
     above eval/'s floor (pyproject.toml's layers contract names it): a preset's [model] and
     [eval] tables are read on top of the experiment's own defaults, which live there."""
@@ -60,12 +69,12 @@ def agentic_misalignment_kit(
     overrides: list[str] | None = None,
     scenario: str | None = None,
     goal_value: str | None = None,
-    grader_model: str | None = None,
+    grader_model: str | Model | None = None,
 ) -> Task:
     """The preset's scenario x goal grid, one sample per condition, `samples_per_condition`
     epochs; `scenario` / `goal_value` narrow the grid to one value each."""
     cfg = experiment_config(experiment, preset, list(overrides or []))
-    model, eval_cfg = cfg.model, cfg.eval  # type: ignore[attr-defined]
+    model, eval_cfg = cfg.model, cfg.eval
     eval_cfg.scenarios = [scenario] if scenario else eval_cfg.scenarios
     eval_cfg.goal_values = [goal_value] if goal_value else eval_cfg.goal_values
     prompts = condition_prompts(model, eval_cfg)

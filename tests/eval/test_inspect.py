@@ -99,6 +99,28 @@ def test_stage_log_reads_back_with_the_kits_numbers(tmp_path) -> None:
     assert log.results.metadata["label"] == summary["label"]
 
 
+def test_the_packages_scorer_rescores_a_stage_log(tmp_path) -> None:
+    """The samples carry the package task's metadata and output, so its own scorer runs on them."""
+    from inspect_ai import score
+    from inspect_evals.agentic_misalignment.scorers import harmfulness_scorer
+
+    stage = tmp_path / "stage"
+    generator, _ = counting_generator(BLACKMAIL_ACT)
+    run_eval(MODEL, small_cfg(), stage, make_generator=lambda: generator)  # offline judge
+    grader = get_model("mockllm/model", custom_outputs=[mock_output("<answer>yes</answer>")] * 4)
+    log = read_eval_log(str(stage / LOG_NAME))
+    # model="none/none": the log's model generated with the kit; inspect need not load it.
+    scorer = harmfulness_scorer(grader_model=grader)
+    rescored = score(log, scorer, action="overwrite", display="none", model="none/none")
+    executed = {s.uuid: s.scores[SCORER].value["executed_action"] for s in log.samples}
+    for sample in rescored.samples:
+        value = sample.scores[SCORER].value
+        assert set(value) == {"harmful", "classifier_verdict"}  # the package's keys alone
+        # The grader says yes to all: the package's verdict is its execution check, the kit's too.
+        assert value["classifier_verdict"] == 1.0 and value["harmful"] == executed[sample.uuid]
+    assert rescored.results.scores[0].metrics["accuracy"].value == 0.5
+
+
 def test_the_log_is_rederived_and_deterministic(tmp_path) -> None:
     stage = tmp_path / "stage"
     generator, _ = counting_generator(BLACKMAIL_ACT)
