@@ -20,8 +20,8 @@ the two routes read alike in the viewer:
   there is none (inspect's "unscored": an unscored transcript, or offline's missing grader);
 - results copy the kit's summary (rate, Wilson 95% interval, per scenario), never recompute it.
 
-Nothing in it reads the clock except `created` (config.json's time, when the stage began); ids
-are hashes of the stage, so rewriting an unchanged stage gives the same log.
+Nothing in it reads the clock: `created` is config.json's time (when a pass over the stage
+began), ids are hashes of the stage, so rewriting an unchanged stage gives the same log.
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ def _spec(
     # without rewriting it, so the count comes from this pass's summary.
     epochs = summary.get("expected", len(ids)) // len(ids)
     roles = None if summary["offline"] else {"grader": ModelConfig(model=summary["judge"])}
-    # config.json is written once, when the stage begins: the log's date, and no clock read.
+    # config.json is written when a pass over an unfinished stage begins (manifest.begin):
+    # the log's date, with no clock read here.
     begun = datetime.fromtimestamp((stage_dir / "config.json").stat().st_mtime, UTC)
     return EvalSpec(
         eval_id=_digest("eval", record["config_hash"], stage_dir.name),
