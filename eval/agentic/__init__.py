@@ -10,6 +10,9 @@ One eval stage per arm, everything in `RUN_DIR/<stage>/`. The modules:
     judge.py        the judges, and the judging pass over a stage's transcripts
     summary.py      rates per scenario and overall, the floor check, the markdown report
     stage.py        `run_eval`: the stage from start to manifest
+    inspect_log.py  the stage as an inspect log, `<stage>/inspect.eval`, for `inspect view`
+    inspect_task.py an inspect task over the same prompts, for any inspect model (vllm/, hf/);
+                    imports inspect, so this package does not import it
     probes.py       log-prob mechanism probes (no generation)
     rescore.py      finish or re-judge the stages of a run directory
 
@@ -21,6 +24,7 @@ Re-judging saved transcripts: `python replicate.py --experiments agentic --run-d
 
 from eval.agentic.config import EVAL_NAME, VERSION
 from eval.agentic.generate import Generator, local_generator, model_generator
+from eval.agentic.inspect_log import write_inspect_log
 from eval.agentic.stage import condition_prompts, run_eval, stage_config
 from eval.agentic.summary import (
     FLOOR_THRESHOLD,
@@ -50,4 +54,5 @@ __all__ = [
     "stage_config",
     "stage_name",
     "summarize",
+    "write_inspect_log",
 ]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from eval.agentic.config import EVAL_NAME, VERSION, AgenticEvalConfig
 from eval.agentic.generate import Generator, expected_keys, generate_transcripts, local_generator
+from eval.agentic.inspect_log import try_write_inspect_log
 from eval.agentic.judge import (
     Judge,
     JudgeUnavailable,
@@ -144,6 +145,7 @@ def run_eval(
             f"{stage_dir.name} ({errors[0][:200]}); earlier scores kept; {rescore_hint(stage_dir)}"
         )
     manifest.write_json(stage_dir / "summary.json", summary)
+    try_write_inspect_log(stage_dir)  # derived like summary.json; a failure is one printed line
     have = {row["key"] for row in read_rows(stage_dir / "transcripts.jsonl")}
     if all(key in have for key in expected):
         manifest.finish(
