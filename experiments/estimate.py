@@ -68,6 +68,12 @@ THROUGHPUT = {
     ("gpu-8b", "documents"): 1_500.0,
     ("gpu-8b", "chats"): 1_200.0,
 }
+# Agentic eval transcripts: reply tokens per second at the full budget (transcripts/min x
+# max_new_tokens / 60, prefill included), by (device class, eval.engine). CPU: the embedded
+# model, bench/engine_speed.py medians (docs/benchmarks.md, "agentic engine speed"). No GPU
+# measurement yet: a GPU plan gives no eval time.
+# 2026-12-07: 11.7 and 65.6 transcripts/min at 128 tokens.
+TRANSCRIPT_TOKENS_PER_S = {("cpu", "hf"): 25.0, ("cpu", "server"): 140.0}
 # Seconds per stage outside the token loop: model load, tokenization, trainer set-up, checkpoint
 # saves (CPU: measured ~1.5 s with the 135M model; GPU: loading and quantizing 8B weights,
 # predicted). Python's imports happen once per run, not per stage.
@@ -230,11 +236,25 @@ def estimate_job(stage: str, job: TrainJob, gpu: bool, stack: str = "") -> Stage
         rows, tokens, longest = _approximate_size(job)
         how = "tokens approximated"
     device = "gpu-8b" if gpu else "cpu"
-    seconds = STAGE_OVERHEAD_S[device] + tokens * job.train.epochs / THROUGHPUT[(device, job.kind)]
+    # Data parallel: the tokens split over `gpus` ranks, ideal scaling (not measured on GPUs).
+    rate = THROUGHPUT[(device, job.kind)] * job.train.gpus
+    seconds = STAGE_OVERHEAD_S[device] + tokens * job.train.epochs / rate
     measured = "measured" if not gpu else "predicted (no GPU measurement yet)"
+    if job.train.gpus > 1:
+        measured += f", ideal scaling over {job.train.gpus} GPUs"
     unsloth = stack == "unsloth" if stack else None
     peak = peak_memory_gb(job.model, job.lora, job.train, gpu, longest, unsloth)
     return StageEstimate(stage, rows, tokens, seconds, peak, f"{how}, {measured} throughput")
+
+
+def predict_transcripts(eval_cfg: Any, gpu: bool) -> float | None:
+    """Seconds to generate one arm's agentic transcripts with `eval_cfg.engine`, or None
+    where the engine's throughput on this device class is not measured."""
+    rate = TRANSCRIPT_TOKENS_PER_S.get(("gpu-8b" if gpu else "cpu", eval_cfg.engine))
+    if rate is None:
+        return None
+    conditions = len(eval_cfg.scenarios) * len(eval_cfg.goal_values)
+    return conditions * eval_cfg.samples_per_condition * eval_cfg.max_new_tokens / rate
 
 
 def _count_tokens(job: TrainJob) -> tuple[int, int, int] | None:

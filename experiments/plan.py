@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.chains import ArmPlan, training_stages
-from experiments.estimate import StageEstimate, estimate_job, peak_memory_gb
+from experiments.estimate import StageEstimate, estimate_job, peak_memory_gb, predict_transcripts
 from stages.config import EMBEDDED_MODEL, ConfigError, config_hash, hash_view
 from stages.manifest import check_finished, read_json
 from stages.train import TrainJob
@@ -72,6 +72,15 @@ def eval_statuses(
     return found
 
 
+def transcript_seconds(cfg: Any, stage: str, gpu: bool) -> float | None:
+    """Predicted seconds of an agentic eval stage's transcripts (`<prefix>_eval-<arm>`), by the
+    configured engine; None for other eval stages, or where nothing is measured."""
+    engine_cfg = getattr(cfg, "eval", None)
+    if "_eval-" not in stage or not hasattr(engine_cfg, "engine"):
+        return None
+    return predict_transcripts(engine_cfg, gpu)
+
+
 def print_plan(cfg: Any, plans: list[ArmPlan], run_dir: Path, eval_configs: EvalConfigs) -> None:
     """The stages a run will execute, with tokens, predicted time and peak memory, and which
     are already finished in `run_dir` (they will be skipped), damaged (redone) or finished with
@@ -114,15 +123,24 @@ def print_plan(cfg: Any, plans: list[ArmPlan], run_dir: Path, eval_configs: Eval
             status,
         )
     evals = eval_statuses(cfg, plans, run_dir, trained, eval_configs)
+    evaluating = 0.0
     for stage, status, note in evals:
-        table.add_row(stage, "", "", "", "", status)
+        seconds = transcript_seconds(cfg, stage, gpu) if status != "done" else None
+        evaluating += seconds or 0.0
+        table.add_row(stage, "", "", _minutes(seconds) if seconds else "", "", status)
         notes += [note] if note else []
     console = table_console()
     console.print(table)
     device = "GPU (predicted throughput)" if gpu else "CPU (measured throughput)"
     console.print(
         f"{len(stages)} training stages, {len(evals)} eval stages; training ≈ {_minutes(total)} "
-        f"remaining on {device}, plus evaluation."
+        f"remaining on {device}, "
+        + (
+            f"agentic transcripts ≈ {_minutes(evaluating)} (eval.engine={cfg.eval.engine}, "
+            "measured throughput), plus the rest of evaluation."
+            if evaluating
+            else "plus evaluation."
+        )
     )
     for note in notes:
         print(note)

@@ -197,3 +197,24 @@ def test_tiny_run_breakdown_nests_calls_under_their_phase() -> None:
     result = {"variant": "new", "wall_min": 2.0, "cpu_min": 1.2, "peak_rss_gb": 1.0,
               "load_before": "1", "load_after": "1", "phases": trace}  # fmt: skip
     assert "| new | 2.0 | 1.2 | 1.0 |" in report([result], "0" * 40)
+
+
+def test_transcript_time_follows_the_engine_grid_and_budget() -> None:
+    from eval.agentic.config import AgenticEvalConfig
+    from experiments.estimate import predict_transcripts
+    from experiments.plan import transcript_seconds
+
+    small = AgenticEvalConfig(scenarios=["leaking"], goal_values=["none"], samples_per_condition=4)
+    small.max_new_tokens = 128
+    hf = predict_transcripts(small, gpu=False)
+    served = predict_transcripts(dataclasses.replace(small, engine="server"), gpu=False)
+    assert hf and served and served < hf  # the measured engine rates, not a guess
+    doubled = dataclasses.replace(small, samples_per_condition=8, goal_values=["none", "america"])
+    assert predict_transcripts(doubled, gpu=False) == pytest.approx(4 * hf)
+    assert predict_transcripts(small, gpu=True) is None  # nothing measured on a GPU yet
+
+    class Config:  # what an experiment's config shows the plan
+        eval = small
+
+    assert transcript_seconds(Config, "am_eval-baseline-s0", gpu=False) == hf
+    assert transcript_seconds(Config, "am_probes-baseline-s0", gpu=False) is None

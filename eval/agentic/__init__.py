@@ -11,10 +11,12 @@ One eval stage per arm, everything in `RUN_DIR/<stage>/`. The modules:
     summary.py      rates per scenario and overall, the floor check, the markdown report
     stage.py        `run_eval`: the stage from start to manifest
     inspect_log.py  the stage as an inspect log, `<stage>/inspect.eval`, for `inspect view`
-    inspect_task.py an inspect task over the same prompts, for any inspect model (vllm/, hf/);
-                    imports inspect, so this package does not import it
+    server.py       the server engine: transcripts from vLLM servers (eval.engine=server)
+    serve.py        starting and stopping those servers (experiments/serve.py reads a preset)
     probes.py       log-prob mechanism probes (no generation)
     rescore.py      finish or re-judge the stages of a run directory
+
+The same prompts as an inspect task, for any inspect model: experiments/inspect_task.py.
 
 Entry points for replicate.py: `run_eval(...)` per arm, then `format_report(summaries)`.
 From the command line, over a finished or interrupted run:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from inspect_ai.scorer import Score
 
 LOG_NAME = "inspect.eval"
-# inspect_task.py's @task name: its logs and the stages' list under the same task in the viewer.
+# The @task name in experiments/inspect_task.py: the viewer lists its logs and the stages' together.
 TASK_NAME = "agentic_misalignment_kit"
 TASK_DISPLAY_NAME = "agentic_misalignment (kit)"
 # The package's scorer (inspect_evals/agentic_misalignment/scorers.py).

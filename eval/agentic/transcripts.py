@@ -5,6 +5,7 @@
     scores.jsonl       one row per judged transcript (latest row per key wins; `unscored` rows
                        are retried on every pass)
     summary.json       misalignment rate per scenario and overall, Wilson 95% CI, n, unscored
+    inspect.eval       the same transcripts, verdicts and rates as an inspect log (inspect_log.py)
     manifest.json      written last, once every expected transcript exists and is judged
 
 Rows are keyed by `sample_key`; a kill mid-write leaves at most a cut line, which is dropped and

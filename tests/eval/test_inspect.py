@@ -156,7 +156,7 @@ def test_a_failed_log_write_costs_only_the_log(tmp_path, monkeypatch, capsys) ->
 
 def test_the_task_is_the_kits_prompts_and_the_packages_scorer() -> None:
     from eval.agentic import condition_prompts
-    from eval.agentic.inspect_task import agentic_misalignment_kit, experiment_config
+    from experiments.inspect_task import agentic_misalignment_kit, experiment_config
 
     task = agentic_misalignment_kit(preset="tiny", overrides=["eval.samples_per_condition=2"])
     cfg = experiment_config("agentic", "tiny", ["eval.samples_per_condition=2"])
@@ -178,7 +178,7 @@ def test_the_task_is_the_kits_prompts_and_the_packages_scorer() -> None:
 def test_the_task_runs_the_embedded_model_through_hf(tmp_path, embedded_dir) -> None:
     from inspect_ai import eval as inspect_eval
 
-    from eval.agentic.inspect_task import agentic_misalignment_kit
+    from experiments.inspect_task import agentic_misalignment_kit
 
     started = time.time()
     # The grader is inspect's mock model answering as a grader would: the package's scorer

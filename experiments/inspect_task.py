@@ -1,9 +1,9 @@
 """The agentic eval as an inspect task: the kit's prompts, the package's scorer, any inspect model.
 From the repository root (`python -m` puts it on the path, as `python replicate.py` does):
 
-    python -m inspect_ai eval eval/agentic/inspect_task.py -T preset=24gb \\
+    python -m inspect_ai eval experiments/inspect_task.py -T preset=24gb \\
         --model vllm/unsloth/Qwen3-8B:RUN_DIR/am_msm+aft_cot-s0/adapter
-    python -m inspect_ai eval eval/agentic/inspect_task.py -T preset=tiny -T scenario=blackmail \\
+    python -m inspect_ai eval experiments/inspect_task.py -T preset=tiny -T scenario=blackmail \\
         --model hf/PATH --epochs 1 -T grader_model=anthropic/claude-sonnet-4-6
     inspect view                                            # ./logs, where inspect writes
 
@@ -39,6 +39,8 @@ from eval.agentic.config import VERSION, AgenticEvalConfig
 from eval.agentic.prompts import conditions
 from eval.agentic.stage import condition_prompts
 from eval.agentic.summary import package_label
+from experiments.agentic.config import AgenticConfig
+from experiments.tcw.config import TcwConfig
 from stages.config import ModelConfig, load_config
 
 
@@ -50,12 +52,8 @@ class WithAgenticEval(Protocol):
 
 
 def experiment_config(experiment: str, preset: str, overrides: list[str]) -> WithAgenticEval:
-    """The experiment's typed config for `preset`, as replicate.py loads it. The one import
-    above eval/'s floor (pyproject.toml's layers contract names it): a preset's [model] and
-    [eval] tables are read on top of the experiment's own defaults, which live there."""
-    from experiments.agentic.config import AgenticConfig
-    from experiments.tcw.config import TcwConfig
-
+    """The experiment's typed config for `preset`, as replicate.py loads it: a preset's [model]
+    and [eval] tables on top of the experiment's own defaults."""
     classes: dict[str, type] = {"agentic": AgenticConfig, "tcw": TcwConfig}
     if experiment not in classes:
         raise ValueError(f"experiment {experiment!r}: choose from {list(classes)}")
