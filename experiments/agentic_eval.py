@@ -175,5 +175,18 @@ def paired_shift(probes: dict[str, dict], arm: str, reference: str, name: str) -
     return mean, mean - Z95 * sem, mean + Z95 * sem
 
 
+def engine_deviation(model: ModelConfig, eval_cfg: AgenticEvalConfig) -> list[str]:
+    """The report's deviation line for the server engine (docs/engines.md), or none."""
+    if eval_cfg.engine != "server":
+        return []
+    line = "transcripts written by vLLM servers (eval.engine=server)"
+    if model.load_in_4bit:
+        line += (
+            "; the adapters, trained on the 4-bit NF4 base, were served on its bf16 weights "
+            "(vLLM cannot load bitsandbytes 4-bit); the probes ran on the 4-bit base"
+        )
+    return [line]
+
+
 def shift_text(shift: tuple) -> str:
     return f"{shift[0]:+.2f} nats [{shift[1]:+.2f}, {shift[2]:+.2f}]"

@@ -12,7 +12,13 @@ from eval.stats import Z95
 from experiments.agentic import paper
 from experiments.agentic.arms import ARMS, plan_arms
 from experiments.agentic.config import AgenticConfig
-from experiments.agentic_eval import load_probes, paired_shift, pool_arms, shift_text
+from experiments.agentic_eval import (
+    engine_deviation,
+    load_probes,
+    paired_shift,
+    pool_arms,
+    shift_text,
+)
 from experiments.chains import data_markdown, training_data
 from stages import manifest
 from stages.config import EMBEDDED_MODEL
@@ -220,6 +226,7 @@ def deviations(cfg: AgenticConfig, run_dir: Path, arms: dict[str, dict]) -> list
         f"× {paper.GOAL_CONDITIONS} goal conditions × {paper.SAMPLES_PER_CONDITION} samples = "
         f"{paper_transcripts:,})"
     )
+    notes += engine_deviation(cfg.model, cfg.eval)
     if cfg.eval.temperature != paper.TEMPERATURE:
         notes.append(f"temperature {cfg.eval.temperature} (paper {paper.TEMPERATURE})")
     if not cfg.data.msm.startswith("hub:"):

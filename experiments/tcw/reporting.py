@@ -9,7 +9,13 @@ from pathlib import Path
 
 from eval.agentic.transcripts import latest_scores
 from eval.stats import Z95, paired_bootstrap
-from experiments.agentic_eval import load_probes, paired_shift, pool_arms, shift_text
+from experiments.agentic_eval import (
+    engine_deviation,
+    load_probes,
+    paired_shift,
+    pool_arms,
+    shift_text,
+)
 from experiments.chains import data_markdown, training_data
 from experiments.tcw import paper
 from experiments.tcw.arms import ARMS, advice_budget, plan_arms
@@ -236,6 +242,7 @@ def deviations(cfg: TcwConfig, run_dir: Path, arms: dict[str, dict]) -> list[str
         )
     if cfg.model.load_in_4bit:
         notes.append("precision: 4-bit NF4 base weights (QLoRA); TCW fine-tuned full models")
+    notes += engine_deviation(cfg.model, cfg.eval)
     if cfg.data.honeypot_reasons.startswith("data/tcw/"):
         notes.append(
             "data: the kit's own tiny corpora (data/tcw/, kit-authored, neither on- nor "

@@ -156,6 +156,16 @@ def test_greedy_server_transcripts_equal_hf_generate_on_the_real_model(
     assert all(len(r["response"].split()) > 3 for r in hf.values())
 
 
+def test_reports_say_when_the_server_engine_wrote_the_transcripts(tiny_model_config) -> None:
+    from experiments.agentic_eval import engine_deviation
+
+    assert engine_deviation(tiny_model_config, small_cfg()) == []
+    assert "vLLM servers" in engine_deviation(tiny_model_config, small_cfg(engine="server"))[0]
+    quantized = ModelConfig(**vars(tiny_model_config) | {"load_in_4bit": True})
+    (line,) = engine_deviation(quantized, small_cfg(engine="server"))
+    assert "bf16 weights" in line and "4-bit" in line
+
+
 def test_server_command_line() -> None:
     line = command(ServerSpec("/models/qwen", 8001, gpu="1", lora_rank=64), Path("py"))
     assert line[:3] == ["py", "-m", "vllm.entrypoints.openai.api_server"]
