@@ -111,10 +111,12 @@ def eval_log(stage_dir: Path, summary: dict) -> EvalLog:
 
 
 def model_name(config: dict) -> str:
-    """inspect's name for the model under test: `hf/<name>`, then `:<adapter>` (the training
-    stage) as the vllm provider names an adapter, so arms differ in the viewer's model column."""
+    """inspect's name for the model under test: `hf/<name>` (`vllm/` when the server engine
+    wrote the transcripts), then `:<adapter>` (the training stage) as the vllm provider names an
+    adapter, so arms differ in the viewer's model column."""
+    provider = "vllm" if config.get("engine") == "server" else "hf"
     adapter = f":{config['adapter']}" if config["adapter"] else ""
-    return f"hf/{config['model']['name']}{adapter}"
+    return f"{provider}/{config['model']['name']}{adapter}"
 
 
 def judged_by(stage_dir: Path, transcripts: list[dict], judge: str) -> dict[str, dict]:

@@ -82,6 +82,11 @@ def test_server_transcripts_equal_hf_generate_at_the_same_seed(
     recorded = json.loads((tmp_path / "server" / "config.json").read_text())
     assert recorded["config"]["engine"] == "server"
     assert "engine" not in json.loads((tmp_path / "hf" / "config.json").read_text())["config"]
+    from inspect_ai.log import read_eval_log  # the stage's inspect log names the provider
+
+    for stage, provider in (("hf", "hf/"), ("server", "vllm/")):
+        log = read_eval_log(str(tmp_path / stage / "inspect.eval"), header_only=True)
+        assert log.eval.model.startswith(provider)
 
 
 def test_a_stage_cut_short_resumes_to_what_one_run_draws(tmp_path, tiny_model_config):
