@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
+import sys
 import time
 from pathlib import Path
 
@@ -71,6 +73,10 @@ def main(argv: list[str]) -> int:
     else:
         gpus = [gpu.strip() for gpu in args.gpus.split(",")]
     specs = specs_for(cfg, gpus, args.port)
+    # Ctrl-C, and `kill`, stop the servers (the `finally` below): SIGTERM exits like Ctrl-C, and
+    # Ctrl-C works even where the shell started this in the background with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     where = ", ".join(f"GPU {gpu}" if gpu else "CPU" for gpu in gpus)
     print(f"starting {len(specs)} vLLM server(s) for {specs[0].model_path} on {where} ...")
     servers = start(specs, args.python, Path("runs") / "vllm-logs")

@@ -233,3 +233,20 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_serve_starts_one_server_per_gpu_for_a_preset() -> None:
+    from experiments.agentic.config import AgenticConfig
+    from experiments.cheese.config import CheeseConfig
+    from experiments.serve import replicate_line, specs_for
+    from stages.config import load_config
+
+    cfg = load_config(AgenticConfig, "agentic", "24gb")
+    (cpu,) = specs_for(cfg, [""], 8000)
+    assert (cpu.dtype, cpu.lora_rank, cpu.max_new_tokens) == ("float32", cfg.lora.r, 3072)
+    gpus = specs_for(cfg, ["0", "1"], 8100)
+    assert [(s.gpu, s.port, s.dtype) for s in gpus] == [("0", 8100, "auto"), ("1", 8101, "auto")]
+    line = replicate_line("agentic", "24gb", ["http://a/v1", "http://b/v1"])
+    assert line.endswith("""eval.engine=server 'eval.server_url=["http://a/v1", "http://b/v1"]'""")
+    with pytest.raises(ConfigError, match="no agentic eval"):
+        specs_for(load_config(CheeseConfig, "cheese", "tiny"), [""], 8000)
