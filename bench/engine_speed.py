@@ -29,15 +29,8 @@ from eval.agentic import model_generator, run_eval
 from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.judge import OfflineJudge
 from eval.agentic.serve import VLLM_PYTHON, ServerSpec, serving
-from stages.config import EMBEDDED_MODEL, ModelConfig
-
-MODEL = ModelConfig(
-    name=EMBEDDED_MODEL,
-    display_name="SmolLM",
-    chat_template="chatml",
-    is_base=False,
-    load_in_4bit=False,
-)
+from experiments.agentic.config import AgenticConfig
+from stages.config import load_config
 
 
 def eval_config(args: argparse.Namespace, **engine: object) -> AgenticEvalConfig:
@@ -71,15 +64,16 @@ def main(argv: list[str]) -> int:
     from stages.model import PromptCache, load_for_eval
     from stages.model_source import resolve_model_path
 
+    model_cfg = load_config(AgenticConfig, "agentic", "tiny").model  # the tiny run's model
+
     started = time.time()
-    model, tokenizer = load_for_eval(MODEL, None, max_seq_len=8192)
+    model, tokenizer = load_for_eval(model_cfg, None, max_seq_len=8192)
     hf_load = time.time() - started
     # Each engine keeps its encoded prompts across its runs (PromptCache here, vLLM's prefix
     # cache there), as both do across an arm's samples: each has one cold run, then warm ones.
     prompt_cache = PromptCache(model)
-    spec = ServerSpec(
-        resolve_model_path(MODEL.name), 8400, dtype="float32", max_new_tokens=args.max_new_tokens
-    )
+    path = resolve_model_path(model_cfg.name)
+    spec = ServerSpec(path, 8400, dtype="float32", max_new_tokens=args.max_new_tokens)
     rows, rates, loads = [], {"hf": [], "server": []}, []
     with tempfile.TemporaryDirectory() as tmp:
         started = time.time()
@@ -89,14 +83,15 @@ def main(argv: list[str]) -> int:
                 loads.append(load_average())
                 if engine == "hf":
                     cfg = eval_config(args)
-                    generator = model_generator(model, tokenizer, "chatml", cfg, prompt_cache)
+                    family = model_cfg.chat_template
+                    generator = model_generator(model, tokenizer, family, cfg, prompt_cache)
                     make = lambda g=generator: g  # noqa: E731
                 else:
                     cfg = eval_config(args, engine="server", server_url=urls)
                     make = None
                 began = time.time()
                 stage = Path(tmp) / f"{engine}-{run}"
-                summary = run_eval(MODEL, cfg, stage, judge=OfflineJudge(), make_generator=make)
+                summary = run_eval(model_cfg, cfg, stage, judge=OfflineJudge(), make_generator=make)
                 seconds = time.time() - began
                 made = summary["transcripts"]
                 rates[engine].append(made / seconds * 60)

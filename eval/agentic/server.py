@@ -71,7 +71,7 @@ def call(url: str, path: str, payload: dict | None = None, timeout: float = 30) 
     return json.loads(body) if body.strip().startswith(("{", "[")) else body
 
 
-def serving(urls: list[str], name: str, adapter_dir: Path | None) -> list[str]:
+def servers_for(urls: list[str], name: str, adapter_dir: Path | None) -> list[str]:
     """The servers that serve `name`, after asking each that does not to load the adapter."""
     ready = []
     for url in urls:
@@ -137,7 +137,7 @@ def server_transcripts(
     from stages.model import load_tokenizer, render_prompt
 
     name = served_name(adapter_dir)
-    urls = serving(cfg.server_url, name, adapter_dir)
+    urls = servers_for(cfg.server_url, name, adapter_dir)
     tokenizer = load_tokenizer(model)
     complete = Completer(tokenizer, model.chat_template, cfg, name)
     path = stage_dir / "transcripts.jsonl"

@@ -15,7 +15,7 @@ from eval.agentic import run_eval
 from eval.agentic.config import AgenticEvalConfig
 from eval.agentic.judge import OfflineJudge
 from eval.agentic.serve import ServerSpec, command, merge_adapter, serving
-from eval.agentic.server import ServerError, served_name
+from eval.agentic.server import ServerError, served_name, servers_for
 from eval.agentic.transcripts import read_rows
 from stages.config import ConfigError, ModelConfig
 from tests import REPO
@@ -221,6 +221,9 @@ def test_real_vllm_base_and_merged_arm_match_hf_greedy(
         run_eval(model, served, tmp_path / "vllm-base", judge=OfflineJudge())
         arm = small_cfg(max_new_tokens=24, engine="server", server_url=urls[1:])
         run_eval(model, arm, tmp_path / "vllm-arm", stage, "cot", judge=OfflineJudge())
+        # A folder without an adapter: the real server refuses it (404), and the kit says how.
+        with pytest.raises(ServerError, match=r"HTTP 404.*could not load|could not load.*404"):
+            servers_for(urls[:1], "missing@0", tmp_path / "no-adapter")
     for hf, vllm in (("hf-base", "vllm-base"), ("hf-arm", "vllm-arm")):
         want, got = transcripts(tmp_path / hf), transcripts(tmp_path / vllm)
         assert {k: r["response"] for k, r in got.items()} == {

